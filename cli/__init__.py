@@ -1,0 +1,1 @@
+"""The command-line interface (click). Library first: every command calls ``coopgraph.queries``."""

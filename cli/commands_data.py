@@ -1,0 +1,134 @@
+"""Commands that load, check and look into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from coopgraph.cli.options import format_option, store_option
+from coopgraph.cli.output import render, short_citation, table, to_json
+from coopgraph.cli.stores import open_cli_store
+from coopgraph.graph.schema import load_schema
+from coopgraph.graph.store import open_store
+from coopgraph.loaders import load_files, load_into
+from coopgraph.queries import search as search_query
+from coopgraph.queries import show as show_query
+from coopgraph.queries import stats as stats_query
+from coopgraph.queries import stats_rows
+
+_FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+@click.command()
+@_FILES
+@click.option("--replace", is_flag=True, help="Rebuild the store from the bundled dataset plus FILES, dropping anything loaded before.")
+@store_option
+def load(files, replace, store_path):
+    """Validate FILES (YAML, JSON or CSV claims, entities, documents) and add them to the store.
+
+    All or nothing: if any record is invalid, every problem is listed with its
+    file, line and field, and the store is left exactly as it was.
+    """
+    store = open_store(store_path)
+    if not store.exists() and not replace:
+        store = open_cli_store(store_path)
+    counts = load_into(store, files, replace=replace)
+    click.echo(f"loaded {len(files)} file(s) into {store.path}: "
+               f"{counts['documents']} documents, {counts['entities']} entities, {counts['claims']} claims, {counts['citations']} citations")
+
+
+@click.command()
+@_FILES
+@store_option
+def validate(files, store_path):
+    """Check FILES without writing anything; exit status 1 when a problem is found.
+
+    Claims may refer to entities and documents already in the store.
+    """
+    store = open_cli_store(store_path)
+    data = load_files(files, context=store.dataset())
+    counts = data.counts()
+    click.echo(f"ok: {counts['documents']} documents, {counts['entities']} entities, {counts['claims']} claims in {len(files)} file(s)")
+
+
+@click.command()
+@store_option
+@format_option
+def stats(store_path, fmt):
+    """Counts by entity type, relation type and document, and the span of years."""
+    report = stats_query(open_cli_store(store_path))
+    if fmt == "json":
+        click.echo(to_json(report))
+    else:
+        click.echo(render(stats_rows(report), fmt))
+
+
+@click.command()
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most entities to list.")
+@store_option
+@format_option
+def search(text, limit, store_path, fmt):
+    """Find entities whose id, name or alias contains TEXT (case-insensitive)."""
+    rows = search_query(open_cli_store(store_path), text, limit=limit)
+    if not rows and fmt == "table":
+        click.echo(f"no entity matches '{text}'")
+        return
+    click.echo(render(rows, fmt, table_columns=["id", "type", "name", "aliases"]))
+
+
+@click.command()
+@click.argument("entity")
+@store_option
+@format_option
+def show(entity, store_path, fmt):
+    """Show ENTITY (an id, name or alias) with all its claims, dates and citations."""
+    report = show_query(open_cli_store(store_path), entity)
+    if fmt == "json":
+        click.echo(to_json(report))
+        return
+    rows = report["claims"]
+    if fmt == "csv":
+        click.echo(render(rows, "csv"))
+        return
+    info = report["entity"]
+    click.echo(f"{info['name']}  [{info['id']}, {info['type']}]")
+    if info.get("aliases"):
+        click.echo(f"also: {', '.join(info['aliases'])}")
+    if info.get("country"):
+        click.echo(f"country: {info['country']}")
+    if info.get("description"):
+        click.echo(info["description"])
+    click.echo(f"\n{len(rows)} claim(s):")
+    lines = []
+    for row in rows:
+        if row["direction"] == "in":
+            relation, other = f"<- {row['relation']}", row["subject_name"]
+        else:
+            relation, other = f"{row['relation']} ->", row["object_name"]
+        lines.append({
+            "when": row["when"], "relation": relation, "other": other, "status": row["status"],
+            "conf": row["confidence"], "cited": "; ".join(short_citation(c) for c in row["citations"]),
+        })
+    click.echo(table(lines))
+    if rows:
+        click.echo("\nQuotes:")
+        for row in rows:
+            for cit in row["citations"]:
+                click.echo(f"  [{row['when']}] {short_citation(cit)}: \"{cit['quote']}\"")
+
+
+@click.command(name="schema")
+@format_option
+def schema_command(fmt):
+    """List the entity and relation types of the schema with their meaning."""
+    schema = load_schema()
+    rows = [{"kind": "entity", "name": t.name, "id prefix / endpoints": f"{t.prefix}:", "flow": "", "meaning": t.description}
+            for t in schema.entity_types.values()]
+    rows += [{"kind": "relation", "name": r.name, "id prefix / endpoints": f"{'|'.join(r.subject)} -> {'|'.join(r.object)}",
+              "flow": r.flow, "meaning": r.description} for r in schema.relation_types.values()]
+    click.echo(render(rows, fmt))
+
+
+COMMANDS = [load, validate, stats, search, show, schema_command]

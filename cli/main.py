@@ -1,0 +1,55 @@
+"""The ``coopgraph`` command: a thin layer over the library.
+
+Each command parses options, calls one library function, and formats rows.
+Library errors (:class:`coopgraph.graph.CoopgraphError`) become one clear line
+and exit status 1 here, at the edge; usage errors exit with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from coopgraph import __version__
+from coopgraph.graph.errors import CoopgraphError
+
+
+class CoopgraphGroup(click.Group):
+    """A group that turns library errors into ``click.ClickException``."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CoopgraphError as exc:
+            raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:  # `coopgraph ... | head`
+            sys.stderr.close()
+            ctx.exit(0)
+
+
+@click.group(cls=CoopgraphGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="coopgraph")
+def cli() -> None:
+    """Question defence- and technology-cooperation reporting as a graph of dated, cited claims.
+
+    Works right after install: the first command builds the embedded store from
+    the bundled dataset (the 2020 CSIS primer on Sino-Russian military-technical
+    cooperation and the 2022 UTS report on China-Russia technology cooperation).
+    """
+
+
+def _register() -> None:
+    from coopgraph.cli import commands_data, commands_export
+
+    for module in (commands_data, commands_export):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="coopgraph")

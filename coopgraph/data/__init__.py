@@ -1,0 +1,12 @@
+"""The bundled dataset: every entity and dated, sourced relation of the seed reports."""
+
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent
+
+
+def bundled_files() -> list[Path]:
+    """Return the bundled dataset files in load order (documents, entities, claims)."""
+    order = {"documents": 0, "entities": 1, "claims": 2}
+    files = sorted(DATA_DIR.glob("*.yaml"), key=lambda p: (order.get(p.stem.split("-")[0], 3), p.name))
+    return files

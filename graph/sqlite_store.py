@@ -1,0 +1,282 @@
+"""The embedded store: one SQLite file, written all or nothing.
+
+SQLite (standard library) keeps documents, entities, claims and citations in
+plain tables a user can inspect with ``sqlite3``. A load that adds to the store
+runs in one transaction; a ``replace`` builds a new file beside the old one and
+renames it over, so a failed or killed load leaves the previous store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from coopgraph.graph.errors import StoreError
+from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
+from coopgraph.graph.store import Store
+
+SCHEMA_VERSION = "1"
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT NOT NULL,
+    author TEXT, publisher TEXT, url TEXT, kind TEXT);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL,
+    aliases TEXT NOT NULL, country TEXT, description TEXT, wikidata TEXT,
+    attributes TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS names (
+    entity_id TEXT NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS names_folded ON names(folded);
+CREATE INDEX IF NOT EXISTS names_entity ON names(entity_id);
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT PRIMARY KEY, subject TEXT NOT NULL, relation TEXT NOT NULL, object TEXT NOT NULL,
+    date TEXT, start TEXT, "end" TEXT, circa INTEGER NOT NULL, status TEXT NOT NULL,
+    confidence REAL NOT NULL, quantity INTEGER, unit TEXT,
+    value_amount REAL, value_currency TEXT, value_estimate INTEGER,
+    key TEXT, notes TEXT, attributes TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS claims_subject ON claims(subject);
+CREATE INDEX IF NOT EXISTS claims_object ON claims(object);
+CREATE TABLE IF NOT EXISTS citations (
+    claim_id TEXT NOT NULL, seq INTEGER NOT NULL, document TEXT NOT NULL,
+    locator TEXT NOT NULL, quote TEXT NOT NULL,
+    PRIMARY KEY (claim_id, document, locator, quote));
+CREATE INDEX IF NOT EXISTS citations_document ON citations(document);
+"""
+
+
+def fold(text: str) -> str:
+    """Case- and space-insensitive form of a name, for look-ups.
+
+    >>> fold("  Su-27  Flanker ")
+    'su-27 flanker'
+    """
+    return " ".join(text.casefold().split())
+
+
+class SQLiteStore(Store):
+    """The embedded, single-file store.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from coopgraph.graph.model import Dataset, Entity
+    >>> store = SQLiteStore(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
+    >>> store.write(Dataset(entities={"state:x": Entity("state:x", "state", "Xland")}))["entities"]
+    1
+    >>> [e.id for e in store.find_entities("xla")]
+    ['state:x']
+    """
+
+    backend = "embedded"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._conn: sqlite3.Connection | None = None
+
+    # -- connection -------------------------------------------------------------
+    def exists(self) -> bool:
+        """True when the file exists and holds a coopgraph store."""
+        if not self.path.is_file():
+            return False
+        try:
+            row = self._connection().execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.DatabaseError:
+            return False
+        return row is not None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            if not self.path.exists():
+                return _empty_connection()
+            try:
+                self._conn = sqlite3.connect(self.path)
+                self._conn.execute("PRAGMA query_only = ON")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open store {self.path}: {exc}") from None
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self._graph_cache = None
+
+    def _query(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        try:
+            return self._connection().execute(sql, tuple(params)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a readable coopgraph store ({exc}); rebuild it with 'coopgraph load --replace'") from None
+
+    # -- writing ---------------------------------------------------------------
+    def write(self, dataset: Dataset, *, replace: bool = False) -> dict[str, int]:
+        """Write ``dataset``; all of it or, on any error, none of it."""
+        self.close()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if replace or not self.exists():
+            self._write_new_file(dataset)
+        else:
+            self._add_in_transaction(dataset)
+        return self.counts()
+
+    def _write_new_file(self, dataset: Dataset) -> None:
+        handle, tmp_name = tempfile.mkstemp(prefix=".coopgraph-", suffix=".sqlite.tmp", dir=self.path.parent)
+        os.close(handle)
+        tmp = Path(tmp_name)
+        try:
+            conn = sqlite3.connect(tmp)
+            try:
+                conn.execute("PRAGMA journal_mode = OFF")
+                conn.execute("PRAGMA synchronous = OFF")
+                conn.executescript(_DDL)
+                with conn:
+                    _insert(conn, dataset)
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+                conn.execute("PRAGMA synchronous = FULL")
+                conn.commit()
+            finally:
+                conn.close()
+            with open(tmp, "rb+") as synced:
+                os.fsync(synced.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def _add_in_transaction(self, dataset: Dataset) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                _insert(conn, dataset)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.close()
+
+    # -- reading ---------------------------------------------------------------
+    def dataset(self) -> Dataset:
+        data = Dataset()
+        for row in self._query("SELECT id, title, date, author, publisher, url, kind FROM documents ORDER BY id"):
+            data.documents[row[0]] = Document(*row)
+        for row in self._query(_ENTITY_SELECT + " ORDER BY id"):
+            entity = _entity(row)
+            data.entities[entity.id] = entity
+        citations = self._citations_by_claim(None)
+        for row in self._query(_CLAIM_SELECT + " ORDER BY id"):
+            claim = _claim(row, citations.get(row[0], ()))
+            data.claims[row[0]] = claim
+        return data
+
+    def entity(self, entity_id: str) -> Entity | None:
+        rows = self._query(_ENTITY_SELECT + " WHERE id = ?", (entity_id,))
+        return _entity(rows[0]) if rows else None
+
+    def find_entities(self, text: str, limit: int = 50) -> list[Entity]:
+        folded = fold(text)
+        pattern = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self._query(
+            """SELECT entity_id, MIN(CASE WHEN folded = ? THEN 0 WHEN folded LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END) AS rank
+               FROM names WHERE folded LIKE ? ESCAPE '\\' OR entity_id = ?
+               GROUP BY entity_id ORDER BY rank, entity_id LIMIT ?""",
+            (folded, folded.replace("%", "") + "%", pattern, text, limit),
+        )
+        found = [self.entity(eid) for eid, _ in rows]
+        return [e for e in found if e is not None]
+
+    def claims_of(self, entity_id: str) -> list[Claim]:
+        rows = self._query(_CLAIM_SELECT + " WHERE subject = ? OR object = ?", (entity_id, entity_id))
+        citations = self._citations_by_claim([row[0] for row in rows])
+        claims = [_claim(row, citations.get(row[0], ())) for row in rows]
+        return sorted(claims, key=claim_sort_key)
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("documents", "entities", "claims", "citations"):
+            out[table] = self._query(f"SELECT COUNT(*) FROM {table}")[0][0] if self.exists() else 0
+        return out
+
+    def _citations_by_claim(self, claim_ids: list[str] | None) -> dict[str, tuple[Citation, ...]]:
+        sql = "SELECT claim_id, document, locator, quote FROM citations"
+        params: list = []
+        if claim_ids is not None:
+            if not claim_ids:
+                return {}
+            sql += f" WHERE claim_id IN ({','.join('?' * len(claim_ids))})"
+            params = claim_ids
+        grouped: dict[str, list[Citation]] = {}
+        for claim, document, locator, quote in self._query(sql + " ORDER BY claim_id, seq", params):
+            grouped.setdefault(claim, []).append(Citation(document, locator, quote))
+        return {k: tuple(v) for k, v in grouped.items()}
+
+
+def claim_sort_key(claim: Claim) -> tuple:
+    """Dated claims first, in date order; undated after; ties by id."""
+    first = claim.first_date
+    return (first is None, first.sort_key if first else (0, 0, 0), claim.id)
+
+
+_ENTITY_SELECT = "SELECT id, type, name, aliases, country, description, wikidata, attributes FROM entities"
+_CLAIM_SELECT = (
+    'SELECT id, subject, relation, object, date, start, "end", circa, status, confidence, quantity, unit, '
+    "value_amount, value_currency, value_estimate, key, notes, attributes FROM claims"
+)
+
+
+def _entity(row: tuple) -> Entity:
+    eid, etype, name, aliases, country, description, wikidata, attributes = row
+    return Entity(eid, etype, name, tuple(json.loads(aliases)), country, description, wikidata, json.loads(attributes))
+
+
+def _claim(row: tuple, citations: tuple[Citation, ...]) -> Claim:
+    (cid, subject, relation, obj, date, start, end, circa, status, confidence, quantity, unit,
+     amount, currency, estimate, key, notes, attributes) = row
+    value = Value(amount, currency, bool(estimate)) if amount is not None else None
+    return Claim(subject, relation, obj, date, start, end, bool(circa), status, confidence, quantity, unit,
+                 value, key, citations, notes, json.loads(attributes))
+
+
+def _insert(conn: sqlite3.Connection, dataset: Dataset) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((d.id, d.title, d.date, d.author, d.publisher, d.url, d.kind) for d in dataset.documents.values()),
+    )
+    entities = list(dataset.entities.values())
+    conn.executemany(
+        "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ((e.id, e.type, e.name, json.dumps(list(e.aliases), ensure_ascii=False), e.country, e.description,
+          e.wikidata, json.dumps(e.attributes, ensure_ascii=False, sort_keys=True)) for e in entities),
+    )
+    if entities:
+        ids = [(e.id,) for e in entities]
+        conn.executemany("DELETE FROM names WHERE entity_id = ?", ids)
+        conn.executemany(
+            "INSERT INTO names VALUES (?, ?, ?)",
+            ((e.id, name, fold(name)) for e in entities for name in dict.fromkeys(e.names + (e.id,))),
+        )
+    conn.executemany(
+        "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((cid, c.subject, c.relation, c.object, c.date, c.start, c.end, int(c.circa), c.status, c.confidence,
+          c.quantity, c.unit, c.value.amount if c.value else None, c.value.currency if c.value else None,
+          int(c.value.estimate) if c.value else None, c.key, c.notes,
+          json.dumps(c.attributes, ensure_ascii=False, sort_keys=True)) for cid, c in dataset.claims.items()),
+    )
+    # A restated claim keeps the citations it had and gains the new ones.
+    conn.executemany(
+        """INSERT OR IGNORE INTO citations
+           SELECT ?, COALESCE((SELECT MAX(seq) + 1 FROM citations WHERE claim_id = ?), 0), ?, ?, ?""",
+        ((cid, cid, cit.document, cit.locator, cit.quote) for cid, c in dataset.claims.items() for cit in c.citations),
+    )
+
+
+def _empty_connection() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(_DDL)
+    return conn

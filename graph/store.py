@@ -1,0 +1,108 @@
+"""The store interface every backend implements, and how to open one.
+
+Two backends sit behind it: the embedded SQLite store (the default; no server)
+and the Bolt store (Neo4j, or FalkorDB in tests). Queries read a store through
+:meth:`Store.graph` (a NetworkX ``MultiDiGraph``) or its point look-ups.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+from pathlib import Path
+from typing import Iterator
+
+import networkx as nx
+
+from coopgraph.graph.model import Claim, Dataset, Document, Entity
+
+
+class Store(abc.ABC):
+    """What a coopgraph store can do; one small interface for every backend."""
+
+    #: short name shown to users: "embedded" or "neo4j"
+    backend: str = "abstract"
+
+    @abc.abstractmethod
+    def exists(self) -> bool:
+        """True when the store holds a coopgraph graph (possibly empty)."""
+
+    @abc.abstractmethod
+    def write(self, dataset: Dataset, *, replace: bool = False) -> dict[str, int]:
+        """Write a validated dataset, all or nothing; ``replace`` drops what was there.
+
+        Returns counts of what the store holds afterwards.
+        """
+
+    @abc.abstractmethod
+    def dataset(self) -> Dataset:
+        """Everything in the store, as one :class:`Dataset`."""
+
+    @abc.abstractmethod
+    def entity(self, entity_id: str) -> Entity | None:
+        """One entity by id, or ``None``."""
+
+    @abc.abstractmethod
+    def find_entities(self, text: str, limit: int = 50) -> list[Entity]:
+        """Entities whose id, name or alias contains ``text`` (case-insensitive), best first."""
+
+    @abc.abstractmethod
+    def claims_of(self, entity_id: str) -> list[Claim]:
+        """Every claim with the entity as subject or object, in date order."""
+
+    @abc.abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Numbers of documents, entities, claims and citations."""
+
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole store as a NetworkX ``MultiDiGraph`` (built once, then cached)."""
+        cached = getattr(self, "_graph_cache", None)
+        if cached is None:
+            from coopgraph.graph.build import build_graph
+
+            cached = build_graph(self.dataset())
+            self._graph_cache = cached
+        return cached
+
+    def entities(self) -> Iterator[Entity]:
+        return iter(self.dataset().entities.values())
+
+    def documents(self) -> list[Document]:
+        return list(self.dataset().documents.values())
+
+    def close(self) -> None:
+        """Release connections."""
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def default_store_path() -> Path:
+    """``$COOPGRAPH_STORE`` if set, else a per-user data location."""
+    env = os.environ.get("COOPGRAPH_STORE")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("coopgraph", appauthor=False)) / "coopgraph.sqlite"
+
+
+def open_store(path: str | os.PathLike | None = None) -> "Store":
+    """Open the embedded store at ``path`` (default: :func:`default_store_path`).
+
+    This only opens; a store that does not exist yet is empty. To build it from
+    the bundled dataset on first use, call ``coopgraph.loaders.open_or_build``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with open_store(pathlib.Path(tempfile.mkdtemp()) / "g.sqlite") as store:
+    ...     store.exists(), store.counts()["claims"]
+    (False, 0)
+    """
+    from coopgraph.graph.sqlite_store import SQLiteStore
+
+    return SQLiteStore(Path(path).expanduser() if path else default_store_path())

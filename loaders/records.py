@@ -1,0 +1,212 @@
+"""Read dataset files into raw records that remember where they came from.
+
+Every record keeps its file, its line (YAML/JSON) or row (CSV), and the line of
+each field, so that validation can say exactly what to fix and where.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from coopgraph.graph.errors import Problem, ValidationError
+
+KINDS = ("documents", "entities", "claims")
+SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+
+
+@dataclass
+class RawRecord:
+    """One unvalidated record with its location."""
+
+    kind: str
+    data: dict[str, Any]
+    file: str
+    line: int | None
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, name: str) -> int | None:
+        """The line of a field, or of the record when the field is absent."""
+        return self.field_lines.get(name, self.line)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader whose mappings remember the line of each key."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    lines: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        lines[str(key)] = key_node.start_mark.line + 1
+    mapping["__line__"] = node.start_mark.line + 1
+    mapping["__lines__"] = lines
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def kind_from_name(path: Path) -> str | None:
+    """``claims-2019.csv`` -> ``claims``; ``None`` when the name says no kind."""
+    stem = path.stem.lower()
+    for kind in KINDS:
+        if stem.startswith(kind):
+            return kind
+    return None
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; a directory stands for its dataset files in name order."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            order = {"documents": 0, "entities": 1, "claims": 2}
+            found = [p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()]
+            out.extend(sorted(found, key=lambda p: (order.get(kind_from_name(p) or "", 3), p.name)))
+        else:
+            out.append(path)
+    return out
+
+
+def read_records(path: Path) -> list[RawRecord]:
+    """Read one file into raw records; raises :class:`ValidationError` if unreadable."""
+    name = str(path)
+    if not path.exists():
+        raise ValidationError([Problem(name, None, None, "no such file", "check the path")])
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise ValidationError([Problem(name, None, None, f"unknown file type '{suffix}'",
+                                       "use .yaml, .yml, .json or .csv (or an importer: 'coopgraph import --help')")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationError([Problem(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save the file as UTF-8")]) from None
+    try:
+        # JSON is (nearly) YAML; reading it with the YAML loader gives line numbers.
+        doc = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        if suffix == ".json":
+            try:
+                doc = json.loads(text)
+            except json.JSONDecodeError as jexc:
+                raise ValidationError([Problem(name, jexc.lineno, None, f"not valid JSON: {jexc.msg}", "fix the JSON syntax")]) from None
+        else:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark else None
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise ValidationError([Problem(name, line, None, f"not valid YAML: {problem}", "fix the YAML syntax (indentation, quotes, colons)")]) from None
+    return _records_from_document(doc, path)
+
+
+def _records_from_document(doc: Any, path: Path) -> list[RawRecord]:
+    name = str(path)
+    if doc is None:
+        return []
+    sections: list[tuple[str, Any, int | None]] = []
+    if isinstance(doc, list):
+        kind = kind_from_name(path)
+        if kind is None:
+            raise ValidationError([Problem(name, 1, None, "a bare list, but the file name does not say what it holds",
+                                           "name the file documents.*, entities.* or claims.*, or use a mapping with those keys")])
+        sections.append((kind, doc, 1))
+    elif isinstance(doc, dict):
+        key_lines = doc.get("__lines__", {})
+        unknown = [k for k in doc if k not in KINDS and not str(k).startswith("__")]
+        if unknown:
+            raise ValidationError([Problem(name, key_lines.get(str(k)), str(k), "unknown top-level key",
+                                           "use documents, entities and claims") for k in unknown])
+        for kind in KINDS:
+            if kind in doc:
+                sections.append((kind, doc[kind] or [], key_lines.get(kind)))
+    else:
+        raise ValidationError([Problem(name, 1, None, "expected a list or a mapping of lists", "see docs/dataset-format.md")])
+    records = []
+    problems = []
+    for kind, items, line in sections:
+        if not isinstance(items, list):
+            problems.append(Problem(name, line, kind, "expected a list of records", f"write {kind} as a '- ' list"))
+            continue
+        for item in items:
+            if not isinstance(item, dict):
+                problems.append(Problem(name, line, kind, f"a record must be a mapping, not {type(item).__name__}", "write each record as key: value lines"))
+                continue
+            item_line = item.pop("__line__", None)
+            lines = item.pop("__lines__", {})
+            records.append(RawRecord(kind, _strip_lines(item), name, item_line, lines))
+    if problems:
+        raise ValidationError(problems)
+    return records
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k not in ("__line__", "__lines__")}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+_CLAIM_CITATION_COLUMNS = ("document", "locator", "quote")
+
+
+def _read_csv(path: Path) -> list[RawRecord]:
+    name = str(path)
+    kind = kind_from_name(path)
+    if kind is None:
+        raise ValidationError([Problem(name, None, None, "a CSV file must say what it holds in its name",
+                                       "name it documents*.csv, entities*.csv or claims*.csv, or use 'coopgraph import csv'")])
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            rows = []
+            last = 0
+            for row in reader:
+                rows.append((last + 1, row))  # the line the row starts on, even if a cell spans lines
+                last = reader.line_num
+    except UnicodeDecodeError as exc:
+        raise ValidationError([Problem(name, None, None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")]) from None
+    except csv.Error as exc:
+        raise ValidationError([Problem(name, last + 1, None, f"not valid CSV: {exc}", "check the quoting")]) from None
+    if not rows:
+        return []
+    header = [h.strip() for h in rows[0][1]]
+    records = []
+    for number, row in rows[1:]:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise ValidationError([Problem(name, number, None, f"{len(row)} cells, but the header has {len(header)}",
+                                           "quote cells that contain commas")])
+        data = {h: cell for h, cell in zip(header, row) if cell.strip() != ""}
+        data = _csv_fields(kind, data)
+        records.append(RawRecord(kind, data, name, number, {}))
+    return records
+
+
+def _csv_fields(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    if "aliases" in data:
+        data["aliases"] = [a.strip() for a in data["aliases"].split(";") if a.strip()]
+    if kind == "claims":
+        citation = {k: data.pop(k) for k in _CLAIM_CITATION_COLUMNS if k in data}
+        if citation:
+            data["citations"] = [citation]
+        if "value_amount" in data or "value_currency" in data:
+            data["value"] = {"amount": data.pop("value_amount", None), "currency": data.pop("value_currency", None)}
+            if "value_estimate" in data:
+                data["value"]["estimate"] = data.pop("value_estimate")
+        for flag in ("circa",):
+            if flag in data:
+                data[flag] = data[flag].strip().lower() in ("1", "true", "yes", "y")
+    return data

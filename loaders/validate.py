@@ -1,0 +1,363 @@
+"""Validate raw records against the schema and turn them into a :class:`Dataset`.
+
+Validation collects every problem of every file before it reports, so a user
+fixes a file in one pass. Nothing reaches a store unless all of it is valid.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Iterable
+
+from coopgraph.graph.dates import DateFormatError, PartialDate
+from coopgraph.graph.errors import Problem, ValidationError
+from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
+from coopgraph.graph.schema import Schema
+from coopgraph.loaders.records import RawRecord
+
+_SLUG = r"[a-z0-9][a-z0-9._-]*"
+_DOC_ID = re.compile(rf"^{_SLUG}$")
+_ENTITY_ID = re.compile(rf"^([a-z_]+):({_SLUG})$")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+FIELDS = {
+    "documents": {"id", "title", "date", "author", "publisher", "url", "kind"},
+    "entities": {"id", "type", "name", "aliases", "country", "description", "wikidata", "attributes"},
+    "claims": {"subject", "relation", "object", "date", "start", "end", "circa", "status", "confidence",
+               "quantity", "unit", "value", "key", "citations", "notes", "attributes", "id"},
+}
+REQUIRED = {
+    "documents": ("id", "title", "date"),
+    "entities": ("id", "type", "name"),
+    "claims": ("subject", "relation", "object", "citations"),
+}
+DEFAULT_STATUS = "reported"
+DEFAULT_CONFIDENCE = 0.8
+
+
+class _Collector:
+    """Gathers problems for one validation run."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, record: RawRecord, field: str | None, message: str, hint: str | None = None) -> None:
+        line = record.line_of(field) if field else record.line
+        self.problems.append(Problem(record.file, line, field, message, hint))
+
+
+def validate_records(records: Iterable[RawRecord], schema: Schema, context: Dataset | None = None) -> Dataset:
+    """Validate raw records; return a :class:`Dataset` or raise :class:`ValidationError`.
+
+    ``context`` is what the store already holds: claims may refer to its
+    entities and documents.
+
+    Examples
+    --------
+    >>> from coopgraph.graph.schema import load_schema
+    >>> rec = RawRecord("entities", {"id": "firm:x", "type": "firm", "name": "X"}, "e.yaml", 3)
+    >>> validate_records([rec], load_schema()).counts()
+    {'documents': 0, 'entities': 1, 'claims': 0}
+    >>> bad = RawRecord("entities", {"id": "firm:y", "type": "frim", "name": "Y"}, "e.yaml", 7, {"type": 8})
+    >>> validate_records([bad], load_schema())
+    Traceback (most recent call last):
+    ...
+    coopgraph.graph.errors.ValidationError: 1 problem found; nothing was written
+    e.yaml:8: field 'type': unknown entity type 'frim' (fix: did you mean 'firm'?)
+    """
+    context = context or Dataset()
+    records = list(records)
+    out = Dataset()
+    issues = _Collector()
+    seen: dict[tuple[str, str], RawRecord] = {}
+    for record in records:
+        _check_fields(record, issues)
+    for record in (r for r in records if r.kind == "documents"):
+        doc = _document(record, issues)
+        if doc and _unique(record, "documents", doc.id, doc, out.documents, seen, issues):
+            out.documents[doc.id] = doc
+    for record in (r for r in records if r.kind == "entities"):
+        entity = _entity(record, schema, issues)
+        if entity and _unique(record, "entities", entity.id, entity, out.entities, seen, issues):
+            out.entities[entity.id] = entity
+    entity_types = {eid: e.type for eid, e in context.entities.items()}
+    entity_types.update({eid: e.type for eid, e in out.entities.items()})
+    for record in (r for r in records if r.kind == "entities"):
+        country = record.data.get("country")
+        if country and entity_types.get(country) != "state":
+            hint = "name a state entity id such as state:russia" if country not in entity_types else f"'{country}' is a {entity_types[country]}, not a state"
+            issues.add(record, "country", f"country '{country}' is not a known state entity", hint)
+    documents = set(context.documents) | set(out.documents)
+    for record in (r for r in records if r.kind == "claims"):
+        claim = _claim(record, schema, entity_types, documents, issues)
+        if claim is None:
+            continue
+        existing = out.claims.get(claim.id)
+        if existing is not None:
+            if _same_claim(existing, claim):
+                merged = tuple(dict.fromkeys(existing.citations + claim.citations))
+                out.claims[claim.id] = _with_citations(existing, merged)
+                continue
+            first = seen[("claims", claim.id)]
+            issues.add(record, None,
+                       f"claim {claim.id} ({claim.subject} {claim.relation} {claim.object}) conflicts with the claim at {first.file}:{first.line}",
+                       "make the two agree, or give one a distinct 'key'")
+            continue
+        seen[("claims", claim.id)] = record
+        out.claims[claim.id] = claim
+    if issues.problems:
+        raise ValidationError(issues.problems)
+    return out
+
+
+def _check_fields(record: RawRecord, issues: _Collector) -> None:
+    allowed = FIELDS[record.kind]
+    for name in record.data:
+        if name not in allowed:
+            guess = difflib.get_close_matches(str(name), allowed, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"allowed fields: {', '.join(sorted(allowed))}"
+            issues.add(record, str(name), "unknown field", hint)
+    for name in REQUIRED[record.kind]:
+        value = record.data.get(name)
+        if value is None or (isinstance(value, (str, list)) and not value):
+            hint = "add at least one citation: {document, locator, quote}" if name == "citations" else f"give the {record.kind[:-1]} a {name}"
+            issues.add(record, name, "missing", hint)
+
+
+def _unique(record, kind, key, value, bucket, seen, issues) -> bool:
+    if key in bucket:
+        if bucket[key] == value:
+            return False
+        first = seen[(kind, key)]
+        issues.add(record, "id", f"duplicate id '{key}' with different content (first at {first.file}:{first.line})",
+                   "give each record its own id, or make the duplicates identical")
+        return False
+    seen[(kind, key)] = record
+    return True
+
+
+def _text(record: RawRecord, name: str, issues: _Collector, required: bool = False) -> str | None:
+    value = record.data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        issues.add(record, name, f"expected text, got {type(value).__name__}", "write a plain string")
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _date(record: RawRecord, name: str, issues: _Collector) -> str | None:
+    value = record.data.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return PartialDate.parse(value).isoformat()
+    except DateFormatError as exc:
+        issues.add(record, name, str(exc), "use YYYY, YYYY-MM, YYYY-MM-DD or a decade like 1990s, and quote it in YAML")
+        return None
+
+
+def _document(record: RawRecord, issues: _Collector) -> Document | None:
+    doc_id = _text(record, "id", issues)
+    if doc_id and not _DOC_ID.match(doc_id):
+        issues.add(record, "id", f"document id '{doc_id}' is not a slug", "use lower-case letters, digits, '.', '-', '_'")
+        return None
+    title = _text(record, "title", issues)
+    date = _date(record, "date", issues)
+    if not (doc_id and title and date):
+        return None
+    return Document(doc_id, title, date, _text(record, "author", issues), _text(record, "publisher", issues),
+                    _text(record, "url", issues), _text(record, "kind", issues))
+
+
+def _entity(record: RawRecord, schema: Schema, issues: _Collector) -> Entity | None:
+    eid = _text(record, "id", issues)
+    etype = _text(record, "type", issues)
+    name = _text(record, "name", issues)
+    ok = bool(eid and etype and name)
+    if etype and etype not in schema.entity_types:
+        guess = difflib.get_close_matches(etype, schema.entity_types, n=1)
+        issues.add(record, "type", f"unknown entity type '{etype}'",
+                   f"did you mean '{guess[0]}'?" if guess else f"use one of: {', '.join(schema.entity_types)}")
+        ok = False
+    if eid:
+        match = _ENTITY_ID.match(eid)
+        if not match:
+            issues.add(record, "id", f"entity id '{eid}' is not of the form prefix:slug", "e.g. firm:rostec, system:su-27 (lower case)")
+            ok = False
+        elif etype in schema.entity_types and match.group(1) != schema.entity_types[etype].prefix:
+            want = schema.entity_types[etype].prefix
+            issues.add(record, "id", f"a {etype} id must start with '{want}:'", f"write {want}:{match.group(2)}")
+            ok = False
+    aliases = record.data.get("aliases") or []
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
+        issues.add(record, "aliases", "expected a list of names", "write aliases: [name, other name]")
+        ok = False
+        aliases = []
+    wikidata = _text(record, "wikidata", issues)
+    if wikidata and not _QID.match(wikidata):
+        issues.add(record, "wikidata", f"'{wikidata}' is not a Wikidata QID", "write it as Q followed by digits, e.g. Q42")
+        ok = False
+    attributes = record.data.get("attributes") or {}
+    if not isinstance(attributes, dict):
+        issues.add(record, "attributes", "expected a mapping", "write attributes as key: value lines")
+        ok = False
+    if not ok:
+        return None
+    clean_aliases = tuple(dict.fromkeys(str(a).strip() for a in aliases if str(a).strip() and str(a).strip() != name))
+    return Entity(eid, etype, name, clean_aliases, _text(record, "country", issues),
+                  _text(record, "description", issues), wikidata, attributes if isinstance(attributes, dict) else {})
+
+
+def _claim(record: RawRecord, schema: Schema, entity_types: dict[str, str], documents: set[str],
+           issues: _Collector) -> Claim | None:
+    before = len(issues.problems)
+    data = record.data
+    subject = _text(record, "subject", issues)
+    relation = _text(record, "relation", issues)
+    obj = _text(record, "object", issues)
+    for name, ref in (("subject", subject), ("object", obj)):
+        if ref and ref not in entity_types:
+            guess = difflib.get_close_matches(ref, entity_types, n=1)
+            issues.add(record, name, f"unknown entity '{ref}'",
+                       f"did you mean '{guess[0]}'?" if guess else "add the entity to an entities file first")
+    rel = schema.relation_types.get(relation) if relation else None
+    if relation and rel is None:
+        guess = difflib.get_close_matches(relation, schema.relation_types, n=1)
+        issues.add(record, "relation", f"unknown relation type '{relation}'",
+                   f"did you mean '{guess[0]}'?" if guess else "see 'coopgraph schema' for the relation types")
+    if rel and subject in entity_types and obj in entity_types:
+        stype, otype = entity_types[subject], entity_types[obj]
+        if not rel.allows(stype, otype):
+            issues.add(record, "relation", f"'{relation}' cannot join a {stype} ({subject}) to a {otype} ({obj})",
+                       f"'{relation}' goes from [{', '.join(rel.subject)}] to [{', '.join(rel.object)}]; pick another relation or swap subject and object")
+    date, start, end = (_date(record, n, issues) for n in ("date", "start", "end"))
+    if date and (start or end):
+        issues.add(record, "date", "both a point date and a start/end", "use either date, or start and end")
+    if start and end and PartialDate.parse(end).latest < PartialDate.parse(start).earliest:
+        issues.add(record, "end", f"end {end} is before start {start}", "swap them or correct the dates")
+    status = _text(record, "status", issues) or DEFAULT_STATUS
+    if status not in schema.statuses:
+        guess = difflib.get_close_matches(status, schema.statuses, n=1)
+        issues.add(record, "status", f"unknown status '{status}'",
+                   f"did you mean '{guess[0]}'?" if guess else f"use one of: {', '.join(schema.statuses)}")
+    confidence = _number(record, "confidence", issues, DEFAULT_CONFIDENCE)
+    if confidence is not None and not 0.0 <= confidence <= 1.0:
+        issues.add(record, "confidence", f"{confidence} is outside 0..1", "use a number between 0 and 1")
+    quantity = _integer(record, "quantity", issues)
+    value = _value(record, issues)
+    circa = data.get("circa", False)
+    if not isinstance(circa, bool):
+        issues.add(record, "circa", f"expected true or false, got {circa!r}", "write circa: true")
+    citations = _citations(record, documents, issues)
+    attributes = data.get("attributes") or {}
+    if not isinstance(attributes, dict):
+        issues.add(record, "attributes", "expected a mapping", "write attributes as key: value lines")
+    if len(issues.problems) > before or not (subject and relation and obj):
+        return None
+    claim = Claim(subject, relation, obj, date, start, end, bool(circa), status, confidence, quantity,
+                  _text(record, "unit", issues), value, _text(record, "key", issues), citations,
+                  _text(record, "notes", issues), attributes)
+    given = _text(record, "id", issues)
+    if given and given != claim.id:
+        issues.add(record, "id", f"id '{given}' does not match the claim's content (expected {claim.id})",
+                   "leave 'id' out; it is computed from subject, relation, object, dates, quantity and key")
+        return None
+    return claim
+
+
+def _number(record: RawRecord, name: str, issues: _Collector, default: float | None = None) -> float | None:
+    value = record.data.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        issues.add(record, name, f"'{value}' is not a number", "write a number such as 0.7")
+        return None
+
+
+def _integer(record: RawRecord, name: str, issues: _Collector) -> int | None:
+    value = record.data.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value).replace(",", ""))
+    except ValueError:
+        issues.add(record, name, f"'{value}' is not a whole number", "write a whole number such as 24")
+        return None
+    if number < 0:
+        issues.add(record, name, f"{number} is negative", "write a count of zero or more")
+        return None
+    return number
+
+
+def _value(record: RawRecord, issues: _Collector) -> Value | None:
+    raw = record.data.get("value")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        issues.add(record, "value", "expected {amount, currency}", "write value: {amount: 3.0e9, currency: USD}")
+        return None
+    try:
+        amount = float(str(raw.get("amount")).replace(",", ""))
+    except ValueError:
+        issues.add(record, "value", f"amount '{raw.get('amount')}' is not a number", "write the amount as a number")
+        return None
+    currency = str(raw.get("currency") or "")
+    if not _CURRENCY.match(currency):
+        issues.add(record, "value", f"currency '{currency}' is not an ISO 4217 code", "write a three-letter code such as USD")
+        return None
+    estimate = raw.get("estimate", False)
+    if isinstance(estimate, str):
+        estimate = estimate.lower() in ("1", "true", "yes")
+    return Value(amount, currency, bool(estimate))
+
+
+def _citations(record: RawRecord, documents: set[str], issues: _Collector) -> tuple[Citation, ...]:
+    raw = record.data.get("citations")
+    if raw is None:
+        return ()
+    if isinstance(raw, dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        issues.add(record, "citations", "expected a list of {document, locator, quote}", "write citations as a '- ' list")
+        return ()
+    out = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            issues.add(record, "citations", f"citation {number} is not a mapping", "write {document, locator, quote}")
+            continue
+        extra = set(item) - {"document", "locator", "quote"}
+        if extra:
+            issues.add(record, "citations", f"citation {number} has unknown field(s) {', '.join(sorted(extra))}", "use document, locator and quote")
+        values = {k: str(item.get(k)).strip() if item.get(k) is not None else "" for k in ("document", "locator", "quote")}
+        missing = [k for k, v in values.items() if not v]
+        if missing:
+            issues.add(record, "citations", f"citation {number} lacks {', '.join(missing)}",
+                       "every citation needs a document id, a locator (endnote, page, section, row) and a verbatim quote")
+            continue
+        if values["document"] not in documents:
+            guess = difflib.get_close_matches(values["document"], documents, n=1)
+            issues.add(record, "citations", f"citation {number} cites unknown document '{values['document']}'",
+                       f"did you mean '{guess[0]}'?" if guess else "add the document to a documents file")
+            continue
+        out.append(Citation(values["document"], values["locator"], " ".join(values["quote"].split())))
+    return tuple(dict.fromkeys(out))
+
+
+def _same_claim(a: Claim, b: Claim) -> bool:
+    return _with_citations(a, ()) == _with_citations(b, ())
+
+
+def _with_citations(claim: Claim, citations: tuple[Citation, ...]) -> Claim:
+    from dataclasses import replace
+
+    return replace(claim, citations=citations)

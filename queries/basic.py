@@ -1,0 +1,168 @@
+"""Reports about what the store holds: counts, name search, one entity's claims."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from coopgraph.graph.model import Claim, Dataset, Entity
+from coopgraph.graph.store import Store
+from coopgraph.queries.resolve import resolve_entity
+
+
+def stats(store: Store) -> dict[str, Any]:
+    """Counts by entity type, relation type and document, and the span of years.
+
+    Returns
+    -------
+    dict
+        ``totals`` (documents, entities, claims, citations), ``entity_types``,
+        ``relation_types``, ``documents`` (claims citing each), ``years``
+        (first, last, undated claims).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from coopgraph.loaders import open_or_build
+    >>> report = stats(open_or_build(pathlib.Path(tempfile.mkdtemp()) / "g.sqlite"))
+    >>> report["totals"]["claims"] == sum(report["relation_types"].values())
+    True
+    """
+    data = store.dataset()
+    return dataset_stats(data)
+
+
+def dataset_stats(data: Dataset) -> dict[str, Any]:
+    """:func:`stats` over a dataset in memory."""
+    years = [c.first_date.year for c in data.claims.values() if c.first_date] + [
+        c.last_date.latest.year for c in data.claims.values() if c.last_date]
+    citing: Counter[str] = Counter()
+    for claim in data.claims.values():
+        for doc in {c.document for c in claim.citations}:
+            citing[doc] += 1
+    return {
+        "totals": {
+            "documents": len(data.documents),
+            "entities": len(data.entities),
+            "claims": len(data.claims),
+            "citations": sum(len(c.citations) for c in data.claims.values()),
+        },
+        "entity_types": dict(sorted(Counter(e.type for e in data.entities.values()).items())),
+        "relation_types": dict(sorted(Counter(c.relation for c in data.claims.values()).items())),
+        "documents": {doc_id: citing.get(doc_id, 0) for doc_id in sorted(data.documents)},
+        "years": {
+            "first": min(years) if years else None,
+            "last": max(years) if years else None,
+            "undated_claims": sum(1 for c in data.claims.values() if not c.is_dated),
+        },
+    }
+
+
+def stats_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Flatten a :func:`stats` report into ``section, name, count`` rows."""
+    rows = []
+    for section in ("totals", "entity_types", "relation_types", "documents", "years"):
+        for name, count in report[section].items():
+            rows.append({"section": section, "name": name, "count": count})
+    return rows
+
+
+def search(store: Store, text: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Entities whose id, name or alias contains ``text``, exact matches first.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from coopgraph.loaders import open_or_build
+    >>> rows = search(open_or_build(pathlib.Path(tempfile.mkdtemp()) / "g.sqlite"), "rostec")
+    >>> rows[0]["id"]
+    'firm:rostec'
+    """
+    return [entity_row(e) for e in store.find_entities(text, limit=limit)]
+
+
+def entity_row(entity: Entity) -> dict[str, Any]:
+    return {
+        "id": entity.id,
+        "type": entity.type,
+        "name": entity.name,
+        "aliases": list(entity.aliases),
+        "country": entity.country,
+    }
+
+
+def claim_row(claim: Claim, focus: str | None = None, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """One claim as a flat row; with ``focus``, says which way the claim points from it."""
+    names = names or {}
+    direction = "out" if focus is None or claim.subject == focus else "in"
+    if claim.subject == focus and claim.object == focus:
+        direction = "self"
+    return {
+        "claim": claim.id,
+        "when": when_text(claim),
+        "subject": claim.subject,
+        "subject_name": names.get(claim.subject, claim.subject),
+        "relation": claim.relation,
+        "object": claim.object,
+        "object_name": names.get(claim.object, claim.object),
+        "direction": direction,
+        "status": claim.status,
+        "confidence": claim.confidence,
+        "quantity": claim.quantity,
+        "value": None if claim.value is None else f"{claim.value.amount:,.0f} {claim.value.currency}" + (" (est.)" if claim.value.estimate else ""),
+        "date": claim.date,
+        "start": claim.start,
+        "end": claim.end,
+        "circa": claim.circa,
+        "citations": [c.to_dict() for c in claim.citations],
+        "notes": claim.notes,
+    }
+
+
+def when_text(claim: Claim) -> str:
+    """A claim's date as a person reads it: ``2015-11``, ``1992–2006``, ``c. 1990s``, ``undated``.
+
+    >>> when_text(Claim("a", "r", "b", start="1992", end="2006"))
+    '1992–2006'
+    >>> when_text(Claim("a", "r", "b", date="1990s", circa=True))
+    'c. 1990s'
+    """
+    if claim.date:
+        text = claim.date
+    elif claim.start or claim.end:
+        text = f"{claim.start or '?'}–{claim.end or ''}"
+    else:
+        return "undated"
+    return f"c. {text}" if claim.circa else text
+
+
+def show(store: Store, name: str) -> dict[str, Any]:
+    """An entity with every claim it takes part in, dated and cited.
+
+    Parameters
+    ----------
+    name : str
+        An id, name or alias (see :func:`coopgraph.queries.resolve.resolve_entity`).
+
+    Returns
+    -------
+    dict
+        ``entity`` (its fields) and ``claims`` (rows of :func:`claim_row`, in date order).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from coopgraph.loaders import open_or_build
+    >>> report = show(open_or_build(pathlib.Path(tempfile.mkdtemp()) / "g.sqlite"), "Su-27")
+    >>> report["entity"]["id"], all(row["citations"] for row in report["claims"])
+    ('system:su-27', True)
+    """
+    entity = resolve_entity(store, name)
+    claims = store.claims_of(entity.id)
+    others = {c.subject for c in claims} | {c.object for c in claims}
+    names = {}
+    for other in others:
+        found = store.entity(other)
+        names[other] = found.name if found else other
+    info = entity.to_dict()
+    return {"entity": info, "claims": [claim_row(c, entity.id, names) for c in claims]}

@@ -1,0 +1,41 @@
+"""Docstring examples run, and the package installs under one namespace."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import coopgraph
+
+
+def all_modules():
+    names = ["coopgraph"]
+    for info in pkgutil.walk_packages(coopgraph.__path__, "coopgraph."):
+        names.append(info.name)
+    return names
+
+
+@pytest.mark.parametrize("name", all_modules())
+def test_docstring_examples_run(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+def test_subpackages_install_under_the_coopgraph_namespace(tmp_path):
+    code = (
+        "import importlib.util, coopgraph.graph, coopgraph.loaders, coopgraph.queries, coopgraph.cli;"
+        "print([importlib.util.find_spec(n) is None for n in ('graph', 'cli', 'loaders', 'queries')])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[True, True, True, True]"
+
+
+def test_python_dash_m_coopgraph_works(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "coopgraph", "--version"], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0 and "coopgraph" in out.stdout
