@@ -53,3 +53,61 @@ def backend_options(func):
     for option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
+
+
+def filter_options(func):
+    """Claim filters shared by the reports: ``--as-of``, ``--from-date``, ``--to-date``, ``--min-confidence``, ``--status``."""
+    options = [
+        click.option("--as-of", metavar="DATE", help="Use only claims some cited document had published by DATE (YYYY[-MM[-DD]])."),
+        click.option("--from-date", metavar="DATE", help="Use only claims dated on or after DATE (undated claims are dropped)."),
+        click.option("--to-date", metavar="DATE", help="Use only claims dated on or before DATE (undated claims are dropped)."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                     help="Drop claims below this confidence."),
+        click.option("--status", "statuses", multiple=True, metavar="STATUS[,STATUS]",
+                     help="Keep only claims with these statuses (repeatable), e.g. delivered,contracted."),
+    ]
+
+    @functools.wraps(func)
+    def wrapper(*args, as_of, from_date, to_date, min_confidence, statuses, **kwargs):
+        from coopgraph.graph.dates import DateFormatError
+        from coopgraph.graph.schema import load_schema
+        from coopgraph.queries.filters import ClaimFilter, parse_statuses
+
+        wanted = parse_statuses(statuses)
+        known = load_schema().statuses
+        for status in wanted or ():
+            if status not in known:
+                raise click.BadParameter(f"unknown status '{status}'; use one of {', '.join(known)}", param_hint="--status")
+        try:
+            claim_filter = ClaimFilter(as_of=as_of, from_date=from_date, to_date=to_date,
+                                       min_confidence=min_confidence, statuses=wanted)
+        except DateFormatError as exc:
+            raise click.BadParameter(str(exc), param_hint="--as-of/--from-date/--to-date") from None
+        return func(*args, claim_filter=claim_filter, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def plot_option(func):
+    """``--plot PATH``: also draw the report (.png, .svg or .html)."""
+    return click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Also draw the report to PATH (.png, .svg or .html).")(func)
+
+
+def type_option(func):
+    """``--type TYPE`` (repeatable, comma-separated) checked against the schema."""
+
+    def check(ctx, param, values):
+        from coopgraph.graph.schema import load_schema
+
+        out = [t.strip() for value in values for t in value.split(",") if t.strip()]
+        known = load_schema().entity_types
+        for t in out:
+            if t not in known:
+                raise click.BadParameter(f"unknown entity type '{t}'; use one of {', '.join(known)}")
+        return out or None
+
+    return click.option("--type", "types", multiple=True, callback=check, metavar="TYPE[,TYPE]",
+                        help="Only entities of these types (see 'coopgraph schema').")(func)

@@ -60,6 +60,9 @@ class RelationType:
     symmetric: bool
     neo4j_type: str
     description: str
+    ownership: bool = False
+    origin: bool = False
+    lineage: bool = False
 
     @property
     def is_flow(self) -> bool:
@@ -102,6 +105,21 @@ class Schema:
             if etype.prefix == prefix:
                 return etype
         return None
+
+    @property
+    def ownership_relations(self) -> list[str]:
+        """Relations that say the subject belongs to the object (part_of, subsidiary_of)."""
+        return [name for name, rel in self.relation_types.items() if rel.ownership]
+
+    @property
+    def lineage_relations(self) -> list[str]:
+        """Relations that link designs (derived_from, copy_of, licensed_to)."""
+        return [name for name, rel in self.relation_types.items() if rel.lineage]
+
+    @property
+    def origin_relations(self) -> list[str]:
+        """Relations that say where an item comes from (manufactures, develops, supplies)."""
+        return [name for name, rel in self.relation_types.items() if rel.origin]
 
     @property
     def flow_relations(self) -> list[str]:
@@ -151,7 +169,9 @@ class Schema:
             raise SchemaError(f"{source}: relation '{name}': neo4j_type '{neo4j_type}' must be UPPER_SNAKE_CASE")
         subject = tuple(spec.get("subject") or ("*",))
         obj = tuple(spec.get("object") or ("*",))
-        return RelationType(name, subject, obj, flow, bool(spec.get("symmetric", False)), neo4j_type, spec.get("description", ""))
+        return RelationType(name, subject, obj, flow, bool(spec.get("symmetric", False)), neo4j_type,
+                            spec.get("description", ""), bool(spec.get("ownership", False)), bool(spec.get("origin", False)),
+                            bool(spec.get("lineage", False)))
 
     def _check_new(self, name: str, existing: dict, what: str, source: str) -> None:
         if not isinstance(name, str) or not _NAME.match(name):

@@ -1,0 +1,256 @@
+"""The analysts' reports: chains, paths, neighbours, centrality, brokers, impact, timeline, lineage."""
+
+from __future__ import annotations
+
+import click
+
+from coopgraph.cli.chain_text import chains_text, steps_text
+from coopgraph.cli.options import filter_options, format_option, plot_option, store_option, type_option
+from coopgraph.cli.output import render, to_json
+from coopgraph.cli.stores import open_cli_store
+from coopgraph.queries import (
+    MEASURES, brokers as brokers_query, centrality as centrality_query, chains as chains_query, chains_frame,
+    impact as impact_query, lineage as lineage_query, neighbours as neighbours_query, paths as paths_query,
+    timeline as timeline_query, timeline_counts,
+)
+
+DEFAULT_FROM = "country:Russia"
+DEFAULT_TO = "org:PLA"
+SELECTOR_HELP = ("an entity (id, name, alias), type:TYPE[,TYPE], country:STATE (its bodies, firms and their products), "
+                 "org:ORG (it and its parts and programmes), or * ; join terms with & to intersect; repeat to unite")
+
+
+def _frame_out(frame, fmt):
+    if fmt == "csv":
+        return frame.to_csv(index=False).rstrip("\n")
+    return to_json(frame.to_dict("records"))
+
+
+@click.command()
+@click.option("--from", "sources", multiple=True, metavar="SELECTOR", help=f"Where chains start (default {DEFAULT_FROM}): {SELECTOR_HELP}.")
+@click.option("--to", "targets", multiple=True, metavar="SELECTOR", help=f"Where chains end (default {DEFAULT_TO}).")
+@click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True, help="Longest chain.")
+@click.option("--via", multiple=True, metavar="TYPE[,TYPE]", help="Entity types a chain may pass through.")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most chains to list.")
+@click.option("--quotes", is_flag=True, help="Print every citation's quote under its chain (table format).")
+@filter_options
+@plot_option
+@store_option
+@format_option
+def chains(sources, targets, max_hops, via, limit, quotes, claim_filter, plot_path, store_path, fmt):
+    """Dependency chains: which technologies and goods flowed from whom to whom, when, on whose evidence.
+
+    Follows flow relations in their direction, hop by hop, each hop no earlier
+    than the one before. Shortest and strongest (weakest-link confidence) first.
+    With no options: Russian technologies to the PLA and its programmes.
+
+    \b
+    Examples:
+      coopgraph chains
+      coopgraph chains --from country:Russia --to "country:China&type:weapon_system"
+      coopgraph chains --from Su-27 --to J-11 --format csv
+    """
+    store = open_cli_store(store_path)
+    via_types = [t.strip() for v in via for t in v.split(",") if t.strip()] or None
+    result = chains_query(store.graph(), list(sources) or [DEFAULT_FROM], list(targets) or [DEFAULT_TO],
+                          claim_filter=claim_filter, max_hops=max_hops, via=via_types, limit=limit)
+    if plot_path:
+        drawn = plot_chains_file(result.chains, plot_path)
+        click.echo(f"drew {drawn} arc(s) to {plot_path}", err=True)
+    if fmt == "table":
+        click.echo(chains_text(result.chains, result.truncated, quotes))
+    elif fmt == "json":
+        click.echo(to_json({"sources": result.sources, "targets": result.targets, "truncated": result.truncated,
+                            "chains": result.chains}))
+    else:
+        click.echo(_frame_out(chains_frame(result), "csv"))
+
+
+def plot_chains_file(chains_rows, path):
+    from coopgraph.queries.plot import plot_chains
+
+    try:
+        return plot_chains(chains_rows, path)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--plot") from None
+
+
+@click.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--flow-only", is_flag=True, help="Follow only flow relations, in their direction.")
+@click.option("--limit", type=click.IntRange(1), default=5, show_default=True, help="Most shortest paths to list.")
+@filter_options
+@store_option
+@format_option
+def path(source, target, flow_only, limit, claim_filter, store_path, fmt):
+    """Shortest paths from SOURCE to TARGET, with the claims and citations of every hop."""
+    rows = paths_query(open_cli_store(store_path).graph(), source, target, flow_only=flow_only,
+                       claim_filter=claim_filter, limit=limit)
+    if fmt == "json":
+        click.echo(to_json(rows))
+    elif fmt == "csv":
+        flat = [{"path": r["rank"], "step": s["step"], "from": s["from"], "to": s["to"],
+                 "claims": "; ".join(c["claim"] for c in s["claims"]),
+                 "statements": "; ".join(f"{c['statement']} ({c['when']})" for c in s["claims"]),
+                 "citations": " | ".join(f"{x['document']} {x['locator']}" for c in s["claims"] for x in c["citations"])}
+                for r in rows for s in r["steps"]]
+        click.echo(render(flat, "csv"))
+    elif not rows:
+        click.echo(f"no path from {source} to {target}" + (" along flows" if flow_only else ""))
+    else:
+        lines = []
+        for row in rows:
+            lines.append(f"#{row['rank']}  {row['hops']} hop(s): {row['path']}")
+            lines.extend(steps_text(row["steps"], "    "))
+            lines.append("")
+        click.echo("\n".join(lines).rstrip())
+
+
+@click.command()
+@click.argument("entity")
+@click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="How many claims away.")
+@click.option("--cap", type=click.IntRange(1), default=25, show_default=True, help="Most neighbours taken from any one entity.")
+@type_option
+@filter_options
+@store_option
+@format_option
+def neighbours(entity, depth, cap, types, claim_filter, store_path, fmt):
+    """Entities within --depth claims of ENTITY (high-degree entities capped; the cut is counted)."""
+    report = neighbours_query(open_cli_store(store_path).graph(), entity, depth=depth, types=types, cap=cap,
+                              claim_filter=claim_filter)
+    if fmt == "json":
+        click.echo(to_json(report))
+        return
+    click.echo(render(report["rows"], fmt, table_columns=["depth", "id", "name", "type", "relations"]))
+    if fmt == "table" and report["cut"]:
+        click.echo("cut: " + ", ".join(f"{n} {what}" for what, n in report["cut"].items()))
+
+
+@click.command()
+@click.option("--measure", type=click.Choice(MEASURES), default="degree", show_default=True)
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--flow-only", is_flag=True, help="Use flow relations only, in flow direction.")
+@click.option("--k", type=click.IntRange(1), default=None, help="Betweenness from K sampled sources (for big graphs).")
+@type_option
+@filter_options
+@store_option
+@format_option
+def centrality(measure, top, flow_only, k, types, claim_filter, store_path, fmt):
+    """Rank entities by centrality, on the whole graph or a time window (--from-date/--to-date)."""
+    report = centrality_query(open_cli_store(store_path).graph(), measure, types=types, top=top,
+                              claim_filter=claim_filter, flow_only=flow_only, k=k)
+    if fmt == "json":
+        click.echo(to_json(report))
+        return
+    click.echo(render(report["rows"], fmt))
+    if fmt == "table":
+        click.echo(f"{measure} on {report['nodes']} entities, {report['arcs']} links" + (" (flows only)" if flow_only else ""))
+        if report["note"]:
+            click.echo(report["note"])
+
+
+@click.command()
+@click.option("--from", "sources", multiple=True, metavar="SELECTOR", help="Suppliers (default: those with flows out and none in).")
+@click.option("--to", "targets", multiple=True, metavar="SELECTOR", help="Recipients (default: those with flows in and none out).")
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True)
+@filter_options
+@store_option
+@format_option
+def brokers(sources, targets, top, claim_filter, store_path, fmt):
+    """Entities whose removal disconnects the most supplier → recipient pairs (dominators on the flow graph)."""
+    report = brokers_query(open_cli_store(store_path).graph(), list(sources) or None, list(targets) or None,
+                           claim_filter=claim_filter, top=top)
+    if fmt == "json":
+        click.echo(to_json(report))
+        return
+    click.echo(render(report["rows"], fmt))
+    if fmt == "table":
+        click.echo(f"{report['pairs']} connected supplier → recipient pairs ({report['sources']} suppliers, {report['targets']} recipients)")
+
+
+@click.command()
+@click.argument("remove", nargs=-1, required=True)
+@click.option("--from", "sources", multiple=True, metavar="SELECTOR", help=f"Suppliers (default {DEFAULT_FROM}).")
+@click.option("--to", "targets", multiple=True, metavar="SELECTOR", help=f"Recipients (default {DEFAULT_TO}).")
+@click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True)
+@filter_options
+@store_option
+@format_option
+def impact(remove, sources, targets, max_hops, claim_filter, store_path, fmt):
+    """What if REMOVE (suppliers, firms, technologies) dropped out? Which recipients lose every chain?
+
+    \b
+    Example:
+      coopgraph impact AL-31F --to "country:China"
+    """
+    report = impact_query(open_cli_store(store_path).graph(), remove, list(sources) or [DEFAULT_FROM],
+                          list(targets) or [DEFAULT_TO], claim_filter=claim_filter, max_hops=max_hops)
+    if fmt == "json":
+        click.echo(to_json(report))
+        return
+    if fmt == "csv":
+        click.echo(render(report["targets"], "csv"))
+        return
+    click.echo(f"removed: {', '.join(report['removed'])}")
+    click.echo(f"{report['lost']} recipient(s) lose every chain, {report['kept']} keep one\n")
+    click.echo(render(report["targets"], "table", table_columns=["outcome", "id", "name", "kept_via"]))
+    if report["lost_chains"]:
+        click.echo("\nchains that disappear:")
+        click.echo(chains_text(report["lost_chains"]))
+
+
+@click.command()
+@click.argument("entity", required=False)
+@click.option("--relation", "relations", multiple=True, metavar="REL[,REL]", help="Only these relation types.")
+@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True, help="Period for the counts.")
+@click.option("--counts", is_flag=True, help="Print counts per period and relation type instead of the claims.")
+@type_option
+@filter_options
+@plot_option
+@store_option
+@format_option
+def timeline(entity, relations, by, counts, types, claim_filter, plot_path, store_path, fmt):
+    """Claims in date order (optionally about ENTITY), with counts per period and a chart (--plot)."""
+    from coopgraph.graph.schema import load_schema
+
+    rels = [r.strip() for value in relations for r in value.split(",") if r.strip()] or None
+    for rel in rels or ():
+        load_schema().relation(rel)
+    rows = timeline_query(open_cli_store(store_path).graph(), entity, relations=rels, entity_types=types,
+                          claim_filter=claim_filter)
+    table_counts = timeline_counts(rows, by)
+    if plot_path:
+        from coopgraph.queries.plot import plot_timeline
+
+        try:
+            drawn = plot_timeline(table_counts, plot_path, title=f"Claims per {by}" + (f": {entity}" if entity else ""))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--plot") from None
+        click.echo(f"drew {drawn} period(s) to {plot_path}", err=True)
+    if counts:
+        click.echo(_frame_out(table_counts, fmt) if fmt != "table" else render(table_counts.to_dict("records"), "table"))
+        return
+    if fmt == "table":
+        click.echo(render(rows, "table", table_columns=["when", "statement", "status", "confidence"]))
+        click.echo(f"{len(rows)} claim(s)")
+    else:
+        click.echo(render(rows, fmt))
+
+
+@click.command()
+@click.argument("entity")
+@click.option("--depth", type=click.IntRange(1, 10), default=5, show_default=True)
+@filter_options
+@store_option
+@format_option
+def lineage(entity, depth, claim_filter, store_path, fmt):
+    """Design lineage of ENTITY: derived-from, copied-from and licensed relations, both ways, dated and cited."""
+    rows = lineage_query(open_cli_store(store_path).graph(), entity, depth=depth, claim_filter=claim_filter)
+    if fmt == "table" and not rows:
+        click.echo(f"no lineage claims for {entity}")
+        return
+    click.echo(render(rows, fmt, table_columns=["depth", "direction", "statement", "when", "status", "citations"]))
+
+
+COMMANDS = [chains, path, neighbours, centrality, brokers, impact, timeline, lineage]

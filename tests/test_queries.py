@@ -1,0 +1,235 @@
+"""Queries on small hand-made graphs whose answers are known."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from coopgraph.graph.errors import AmbiguousNameError, NotFoundError
+from coopgraph.queries import (
+    ClaimFilter, brokers, centrality, chains, chains_frame, impact, lineage, neighbours, paths, select, timeline,
+    timeline_counts,
+)
+from tests.graphs import make_graph
+
+RU = {"firm:engines": "state:ru", "body:mod": "state:ru"}
+
+
+def supply_graph(**extra):
+    """state:ru -> firm:engines makes tech:eng (1990) -> component of system:jet (1995) -> delivered to service:af (2001)."""
+    claims = [
+        ("firm:engines", "manufactures", "tech:eng", {"date": "1990", "confidence": 0.9}),
+        ("tech:eng", "component_of", "system:jet", {"date": "1995", "confidence": 0.8}),
+        ("system:jet", "transferred_to", "service:af", {"date": "2001-06", "status": "delivered", "confidence": 0.7}),
+        ("firm:engines", "subsidiary_of", "state:ru", {"date": "1990"}),
+    ]
+    return make_graph(claims + extra.get("more", []), countries=RU)
+
+
+def ids(chain):
+    return [n["id"] for n in chain["nodes"]]
+
+
+def test_chain_follows_flows_and_cites_every_hop():
+    [chain] = chains(supply_graph(), "country:state:ru", "service:af").chains
+    assert ids(chain) == ["firm:engines", "tech:eng", "system:jet", "service:af"]
+    assert chain["score"] == 0.7
+    assert chain["first_date"] == "1990-01-01" and chain["last_date"] == "2001-06-30"
+    assert all(step["claims"][0]["citations"][0]["locator"] == "p. 1" for step in chain["steps"])
+
+
+def test_time_violating_chain_is_excluded():
+    graph = make_graph([
+        ("state:a", "supplies", "system:x", {"date": "2010"}),
+        ("system:x", "transferred_to", "service:b", {"date": "2005"}),   # delivered before it was supplied
+        ("state:a", "supplies", "system:y", {"date": "2010"}),
+        ("system:y", "transferred_to", "service:b", {"date": "2012"}),
+    ])
+    found = chains(graph, "state:a", "service:b")
+    assert [ids(c) for c in found] == [["state:a", "system:y", "service:b"]]
+
+
+def test_partial_dates_compare_by_precision_and_undated_hops_are_flagged():
+    graph = make_graph([
+        ("state:a", "supplies", "system:x", {"date": "2015-11"}),
+        ("system:x", "transferred_to", "state:b", {"date": "2015"}),     # same year: compatible
+        ("system:x", "component_of", "program:p"),                       # undated
+    ])
+    found = chains(graph, "state:a", "state:b|program:p")
+    assert [c["undated_hops"] for c in found] == [0, 1]
+    assert found.chains[1]["steps"][1]["undated"] is True
+
+
+def test_as_of_hides_claims_published_later():
+    graph = make_graph([
+        ("state:a", "supplies", "system:x", {"date": "2010", "doc": "old"}),
+        ("system:x", "transferred_to", "state:b", {"date": "2018", "doc": "new"}),
+    ], documents={"old": "2012", "new": "2019-03"})
+    assert len(chains(graph, "state:a", "state:b")) == 1
+    assert len(chains(graph, "state:a", "state:b", claim_filter=ClaimFilter(as_of="2018"))) == 0
+    assert len(chains(graph, "state:a", "state:b", claim_filter=ClaimFilter(as_of="2019-03"))) == 1
+
+
+def test_confidence_and_status_filters():
+    graph = supply_graph()
+    assert len(chains(graph, "firm:engines", "service:af", claim_filter=ClaimFilter(min_confidence=0.75))) == 0
+    assert len(chains(graph, "firm:engines", "service:af", claim_filter=ClaimFilter(statuses={"delivered"}))) == 0
+    assert len(chains(graph, "firm:engines", "service:af", claim_filter=ClaimFilter(statuses={"delivered", "reported"}))) == 1
+
+
+def test_reverse_flow_copy_of_runs_from_original_to_copy():
+    graph = make_graph([
+        ("state:ru", "supplies", "system:orig", {"date": "1992"}),
+        ("system:copy", "copy_of", "system:orig", {"date": "1998", "circa": True}),
+    ])
+    [chain] = chains(graph, "state:ru", "system:copy")
+    assert ids(chain) == ["state:ru", "system:orig", "system:copy"]
+    assert chain["steps"][1]["claims"][0]["relation"] == "copy_of"
+
+
+def test_tails_of_longer_chains_and_duplicates_are_dropped():
+    found = chains(supply_graph(), "country:state:ru", "service:af")
+    # tech:eng and system:jet count as Russian products, yet only the full chain is listed
+    assert len(found) == 1
+
+
+def test_max_hops_and_via():
+    graph = supply_graph()
+    assert len(chains(graph, "firm:engines", "service:af", max_hops=2)) == 0
+    assert len(chains(graph, "firm:engines", "service:af", via=["technology", "weapon_system"])) == 1
+    assert len(chains(graph, "firm:engines", "service:af", via=["technology"])) == 0
+
+
+def test_ties_are_ordered_deterministically():
+    claims = [("state:a", "supplies", f"system:{n}", {"date": "2000"}) for n in ("c", "a", "b")]
+    claims += [(f"system:{n}", "transferred_to", "state:z", {"date": "2001"}) for n in ("c", "a", "b")]
+    first = [ids(c)[1] for c in chains(make_graph(claims), "state:a", "state:z")]
+    again = [ids(c)[1] for c in chains(make_graph(list(reversed(claims))), "state:a", "state:z")]
+    assert first == again == ["system:a", "system:b", "system:c"]
+
+
+def test_shortest_then_strongest_first_and_limit():
+    graph = make_graph([
+        ("state:a", "supplies", "system:x", {"date": "2000", "confidence": 0.5}),
+        ("system:x", "transferred_to", "state:z", {"date": "2001", "confidence": 0.5}),
+        ("state:a", "supplies", "system:y", {"date": "2000", "confidence": 0.9}),
+        ("system:y", "transferred_to", "state:z", {"date": "2001", "confidence": 0.9}),
+        ("state:a", "supplies", "tech:t", {"date": "2000", "confidence": 1.0}),
+        ("tech:t", "component_of", "system:w", {"date": "2000", "confidence": 1.0}),
+        ("system:w", "transferred_to", "state:z", {"date": "2001", "confidence": 1.0}),
+    ])
+    found = chains(graph, "state:a", "state:z")
+    assert [c["score"] for c in found] == [0.9, 0.5, 1.0]
+    assert len(chains(graph, "state:a", "state:z", limit=1)) == 1
+
+
+def test_chains_frame_has_one_row_per_hop():
+    frame = chains_frame(chains(supply_graph(), "firm:engines", "service:af"))
+    assert len(frame) == 3 and list(frame["step"]) == [1, 2, 3]
+    assert frame["citations"].str.contains("p. 1").all()
+
+
+def test_selectors():
+    graph = supply_graph()
+    assert select(graph, "country:state:ru") == {"state:ru", "firm:engines", "tech:eng"}
+    assert select(graph, "type:weapon_system") == {"system:jet"}
+    assert select(graph, "country:state:ru&type:technology") == {"tech:eng"}
+    with pytest.raises(NotFoundError):
+        select(graph, "Atlantis")
+
+
+def test_ambiguous_name_lists_candidates():
+    graph = make_graph([("state:a", "supplies", "system:x1"), ("state:a", "supplies", "system:x2")])
+    with pytest.raises(AmbiguousNameError, match="system:x1"):
+        select(graph, "x")
+
+
+def test_impact_finds_program_that_loses_its_only_supplier():
+    graph = make_graph([
+        ("state:ru", "supplies", "tech:engine", {"date": "2000"}),
+        ("tech:engine", "component_of", "program:fighter", {"date": "2001"}),
+        ("state:ru", "supplies", "tech:radar", {"date": "2000"}),
+        ("tech:radar", "component_of", "program:bomber", {"date": "2001"}),
+        ("tech:engine", "component_of", "program:bomber", {"date": "2002"}),
+    ])
+    report = impact(graph, ["tech:engine"], "state:ru", "type:program")
+    outcome = {r["id"]: (r["outcome"], r["kept_via"]) for r in report["targets"]}
+    assert outcome == {"program:fighter": ("lost", []), "program:bomber": ("kept", ["tech:radar"])}
+    assert len(report["lost_chains"]) == 2
+    assert all("tech:engine" in ids(c) for c in report["lost_chains"])
+
+
+def test_impact_respects_time():
+    graph = make_graph([
+        ("state:ru", "supplies", "tech:engine", {"date": "2010"}),
+        ("tech:engine", "component_of", "program:p", {"date": "2001"}),   # before the engine was supplied
+        ("state:ru", "supplies", "tech:radar", {"date": "2000"}),
+        ("tech:radar", "component_of", "program:q", {"date": "2001"}),
+    ])
+    report = impact(graph, ["tech:radar"], "state:ru", "type:program")
+    assert [(r["id"], r["outcome"]) for r in report["targets"]] == [("program:q", "lost")]
+
+
+def test_centrality_matches_networkx():
+    graph = supply_graph(more=[("state:ru", "supplies", "system:jet", {"date": "1996"})])
+    simple = nx.DiGraph(graph)
+    report = centrality(graph, "pagerank", top=100)
+    expected = nx.pagerank(nx.DiGraph([(u, v, {"weight": graph.number_of_edges(u, v)}) for u, v in simple.edges()]))
+    assert {r["id"]: r["score"] for r in report["rows"]} == {n: round(s, 6) for n, s in expected.items()}
+    degree = centrality(graph, "degree", top=100)
+    assert {r["id"]: r["score"] for r in degree["rows"]} == {n: round(s, 6) for n, s in nx.degree_centrality(simple.to_undirected()).items()}
+    betw = centrality(graph, "betweenness", top=100)
+    assert {r["id"]: r["score"] for r in betw["rows"]} == {n: round(s, 6) for n, s in nx.betweenness_centrality(simple.to_undirected()).items()}
+
+
+def test_centrality_type_filter_time_window_and_sampling_note():
+    graph = supply_graph()
+    rows = centrality(graph, "degree", types=["weapon_system"])["rows"]
+    assert [r["id"] for r in rows] == ["system:jet"]
+    window = centrality(graph, "degree", claim_filter=ClaimFilter(from_date="2000"), top=100)["rows"]
+    assert {r["id"] for r in window if r["score"] > 0} == {"system:jet", "service:af"}
+    assert "sampled" in centrality(graph, "betweenness", k=2)["note"]
+
+
+def test_brokers_are_the_chokepoints():
+    graph = make_graph([
+        ("state:a", "supplies", "tech:hub"), ("state:b", "supplies", "tech:hub"),
+        ("tech:hub", "component_of", "system:x"), ("tech:hub", "component_of", "system:y"),
+    ])
+    rows = brokers(graph)["rows"]
+    assert [(r["id"], r["pairs_cut"]) for r in rows] == [("tech:hub", 4)]
+
+
+def test_paths_any_direction_and_flow_only():
+    graph = supply_graph()
+    [row] = paths(graph, "state:ru", "tech:eng")
+    assert row["nodes"] == ["state:ru", "firm:engines", "tech:eng"]
+    assert paths(graph, "state:ru", "tech:eng", flow_only=True) == []
+    [flow] = paths(graph, "firm:engines", "service:af", flow_only=True)
+    assert flow["hops"] == 3
+
+
+def test_neighbours_counts_what_the_cap_cut():
+    graph = make_graph([("state:a", "supplies", f"system:s{i}") for i in range(10)])
+    report = neighbours(graph, "state:a", cap=4)
+    assert len(report["rows"]) == 4 and report["cut"] == {"neighbours beyond the cap": 6}
+
+
+def test_lineage_both_ways():
+    graph = make_graph([
+        ("system:j11", "copy_of", "system:su27", {"date": "2000"}),
+        ("system:su27", "derived_from", "system:t10", {"date": "1985"}),
+        ("system:su27", "licensed_to", "state:cn", {"date": "1996"}),
+    ])
+    rows = lineage(graph, "system:su27")
+    assert {(r["entity"], r["direction"]) for r in rows} == {
+        ("system:j11", "descendant"), ("state:cn", "descendant"), ("system:t10", "ancestor")}
+
+
+def test_timeline_orders_and_counts():
+    graph = supply_graph()
+    rows = timeline(graph)
+    assert [r["when"] for r in rows] == ["1990", "1990", "1995", "2001-06"]
+    counts = timeline_counts(rows)
+    assert counts.set_index("period")["total"].to_dict() == {"1990": 2, "1995": 1, "2001": 1}
+    assert [r["when"] for r in timeline(graph, "system:jet")] == ["1995", "2001-06"]
