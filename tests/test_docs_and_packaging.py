@@ -39,3 +39,14 @@ def test_subpackages_install_under_the_coopgraph_namespace(tmp_path):
 def test_python_dash_m_coopgraph_works(tmp_path):
     out = subprocess.run([sys.executable, "-m", "coopgraph", "--version"], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0 and "coopgraph" in out.stdout
+
+
+def test_schema_doc_lists_every_type_and_relation():
+    from pathlib import Path
+
+    from coopgraph.graph.schema import load_schema
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text()
+    schema = load_schema()
+    for name in list(schema.entity_types) + list(schema.relation_types) + list(schema.statuses):
+        assert f"`{name}`" in text, f"docs/schema.md does not describe '{name}'"
