@@ -10,11 +10,12 @@ from __future__ import annotations
 import abc
 import os
 from pathlib import Path
-from typing import Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterator
 
 from coopgraph.graph.model import Claim, Dataset, Document, Entity
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class Store(abc.ABC):
@@ -54,7 +55,7 @@ class Store(abc.ABC):
     def counts(self) -> dict[str, int]:
         """Numbers of documents, entities, claims and citations."""
 
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> "nx.MultiDiGraph":
         """The whole store as a NetworkX ``MultiDiGraph`` (built once, then cached)."""
         cached = getattr(self, "_graph_cache", None)
         if cached is None:

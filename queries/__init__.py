@@ -1,5 +1,8 @@
 """Pure functions over a store or graph that return rows (or DataFrames). No printing.
 
+pandas and matplotlib are imported only by the functions that need them, so a
+quick command (``coopgraph show``) does not pay for them.
+
 Examples
 --------
 >>> import tempfile, pathlib

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import networkx as nx
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.filters import ClaimFilter
@@ -230,7 +232,7 @@ def _rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def chains_frame(result: ChainResult | list[dict[str, Any]]) -> pd.DataFrame:
+def chains_frame(result: ChainResult | list[dict[str, Any]]) -> "pd.DataFrame":
     """One row per hop: chain rank, step, from, to, relations, dates, status, confidence, citations.
 
     Examples
@@ -238,6 +240,8 @@ def chains_frame(result: ChainResult | list[dict[str, Any]]) -> pd.DataFrame:
     >>> chains_frame([]).columns[:4].tolist()
     ['chain', 'chain_score', 'step', 'from']
     """
+    import pandas as pd
+
     rows = []
     for chain in result:
         for step in chain["steps"]:

@@ -10,9 +10,8 @@ import io
 import os
 from html import escape
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import pandas as pd
 
 from coopgraph.queries.atomic import atomic_output
 
@@ -82,6 +81,8 @@ def plot_chains(chains: Iterable[dict[str, Any]], path: str | os.PathLike, title
 
 def plot_timeline(counts: pd.DataFrame, path: str | os.PathLike, title: str = "Claims per period") -> int:
     """Stacked bars of claims per period by relation type. Returns the number of periods drawn."""
+    import pandas as pd
+
     plt = _pyplot()
     data = counts.set_index("period").drop(columns=["total"], errors="ignore") if len(counts) else pd.DataFrame()
     fig, ax = plt.subplots(figsize=(max(6, 0.35 * len(data) + 3), 4))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import networkx as nx
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter, edge_span, filtered_graph
@@ -58,7 +60,7 @@ def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: It
     return rows
 
 
-def timeline_counts(rows: list[dict[str, Any]], by: str = "year") -> pd.DataFrame:
+def timeline_counts(rows: list[dict[str, Any]], by: str = "year") -> "pd.DataFrame":
     """Counts of claims per period (``year`` or ``month``) and relation type; undated claims counted apart.
 
     Examples
@@ -67,6 +69,8 @@ def timeline_counts(rows: list[dict[str, Any]], by: str = "year") -> pd.DataFram
     ...                  {"year": None, "month": None, "relation": "supplies"}]).to_dict("records")
     [{'period': '2015', 'supplies': 1, 'total': 1}, {'period': 'undated', 'supplies': 1, 'total': 1}]
     """
+    import pandas as pd
+
     if by not in ("year", "month"):
         raise ValueError("by must be 'year' or 'month'")
     records = []
