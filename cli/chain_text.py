@@ -21,7 +21,7 @@ def steps_text(steps: Iterable[dict[str, Any]], indent: str = "  ") -> list[str]
         flag = "  [undated]" if step.get("undated") else ""
         lines.extend(_wrap(f"{step['step']}. {step['from_name']} → {step['to_name']}{flag}", indent))
         for claim in step["claims"]:
-            cites = "; ".join(short_citation(c) for c in claim["citations"]) or "no citation"
+            cites = "; ".join(dict.fromkeys(short_citation(c) for c in claim["citations"])) or "no citation"
             detail = f"{claim['statement']} ({claim['when']}, {claim['status']}, conf {claim['confidence']:g}) [{cites}]"
             lines.extend(_wrap(detail, indent + "   "))
     return lines
@@ -33,7 +33,8 @@ def chains_text(chains: list[dict[str, Any]], truncated: bool = False, quotes: b
         return "no chains found"
     lines: list[str] = []
     for chain in chains:
-        span = f"{chain['first_date'] or '?'} … {chain['last_date'] or '?'}"
+        first, last = chain["first_date"] or "?", chain["last_date"] or "?"
+        span = first if first == last else f"{first} … {last}"
         undated = f", {chain['undated_hops']} undated hop(s)" if chain["undated_hops"] else ""
         lines.append(f"#{chain['rank']}  {chain['hops']} hop(s), score {chain['score']:g}, {span}{undated}")
         lines.extend(_wrap(chain["path"], "  "))

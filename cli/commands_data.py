@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import click
 
 from coopgraph.cli.options import format_option, store_option
-from coopgraph.cli.output import render, short_citation, table, to_json
+from coopgraph.cli.output import render, table, to_json
 from coopgraph.cli.stores import open_cli_store
 from coopgraph.graph.schema import load_schema
 from coopgraph.graph.store import open_store
@@ -95,28 +96,31 @@ def show(entity, store_path, fmt):
     info = report["entity"]
     click.echo(f"{info['name']}  [{info['id']}, {info['type']}]")
     if info.get("aliases"):
-        click.echo(f"also: {', '.join(info['aliases'])}")
+        click.echo(textwrap.fill(f"also: {', '.join(info['aliases'])}", width=80, subsequent_indent="      "))
     if info.get("country"):
         click.echo(f"country: {info['country']}")
     if info.get("description"):
-        click.echo(info["description"])
+        click.echo(textwrap.fill(info["description"], width=80))
     click.echo(f"\n{len(rows)} claim(s):")
     lines = []
-    for row in rows:
+    evidence: dict[tuple, list[int]] = {}
+    for number, row in enumerate(rows, start=1):
         if row["direction"] == "in":
             relation, other = f"<- {row['relation']}", row["subject_name"]
         else:
             relation, other = f"{row['relation']} ->", row["object_name"]
-        lines.append({
-            "when": row["when"], "relation": relation, "other": other, "status": row["status"],
-            "conf": row["confidence"], "cited": "; ".join(short_citation(c) for c in row["citations"]),
-        })
+        lines.append({"#": number, "when": row["when"], "relation": relation, "other": other,
+                      "status": row["status"], "conf": row["confidence"]})
+        for cit in row["citations"]:
+            evidence.setdefault((cit["document"], cit["locator"], cit["quote"]), []).append(number)
     click.echo(table(lines))
-    if rows:
-        click.echo("\nQuotes:")
-        for row in rows:
-            for cit in row["citations"]:
-                click.echo(f"  [{row['when']}] {short_citation(cit)}: \"{cit['quote']}\"")
+    if evidence:
+        click.echo("\nEvidence:")
+        for (document, locator, quote), numbers in evidence.items():
+            head = f"[{','.join(map(str, numbers))}] {document}, {locator}: "
+            for line in textwrap.wrap(f'{head}"{quote}"', width=80, initial_indent="  ", subsequent_indent="      ",
+                                      break_on_hyphens=False):
+                click.echo(line)
 
 
 @click.command(name="schema")

@@ -30,7 +30,7 @@ def _frame_out(frame, fmt):
 @click.option("--from", "sources", multiple=True, metavar="SELECTOR", help=f"Where chains start (default {DEFAULT_FROM}): {SELECTOR_HELP}.")
 @click.option("--to", "targets", multiple=True, metavar="SELECTOR", help=f"Where chains end (default {DEFAULT_TO}).")
 @click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True, help="Longest chain.")
-@click.option("--via", multiple=True, metavar="TYPE[,TYPE]", help="Entity types a chain may pass through.")
+@click.option("--via", multiple=True, metavar="TYPE[,TYPE]", help="Entity types a chain may pass through (default: all but state, which would join unrelated flows).")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most chains to list.")
 @click.option("--quotes", is_flag=True, help="Print every citation's quote under its chain (table format).")
 @filter_options

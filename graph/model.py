@@ -157,7 +157,7 @@ def claim_id(
     relation stated by two documents is one claim with two citations.
 
     >>> claim_id("state:russia", "supplies", "system:s-400", date="2015")
-    'c-5d8a2cbd5a2c4b10'
+    'c-66be7e0341a7d54d'
     """
     parts = [subject, relation, obj, date or "", start or "", end or "", "" if quantity is None else str(quantity), key or ""]
     digest = hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()

@@ -217,6 +217,55 @@ class SQLiteStore(Store):
         return {k: tuple(v) for k, v in grouped.items()}
 
 
+    # -- merge decisions (record linkage) ----------------------------------------
+    # Additive: a `merges` table created on first use, so older stores keep
+    # working.  The plan (what to redirect, what to restore) is computed in
+    # coopgraph.loaders.resolve_names; the store only applies it atomically.
+    def merges(self) -> list[dict]:
+        """The recorded merge decisions, oldest first: ``merged``, ``into``, ``decided``, ``note``, ``undo``."""
+        if not self.exists() or not self._query("SELECT 1 FROM sqlite_master WHERE name = 'merges'"):
+            return []
+        rows = self._query("SELECT merged, into_id, decided, note, undo FROM merges ORDER BY decided, merged")
+        return [{"merged": m, "into": i, "decided": d, "note": n, "undo": json.loads(u)} for m, i, d, n, u in rows]
+
+    def apply_merge_change(self, upsert: Dataset, delete_claims: Iterable[str] = (), delete_entities: Iterable[str] = (),
+                           *, record: dict | None = None, forget: str | None = None) -> dict[str, int]:
+        """In one transaction: delete claims and entities, write ``upsert`` (its claims' citations
+        replaced, not added to), and record (``record``) or forget (``forget``) a merge decision."""
+        self.close()
+        if not self.exists():
+            raise StoreError(f"{self.path} holds no coopgraph store")
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute(_MERGES_DDL)
+                for cid in list(delete_claims) + list(upsert.claims):
+                    conn.execute("DELETE FROM citations WHERE claim_id = ?", (cid,))
+                conn.executemany("DELETE FROM claims WHERE id = ?", ((cid,) for cid in delete_claims))
+                for eid in delete_entities:
+                    conn.execute("DELETE FROM names WHERE entity_id = ?", (eid,))
+                    conn.execute("DELETE FROM entities WHERE id = ?", (eid,))
+                _insert(conn, upsert)
+                if record is not None:
+                    conn.execute("INSERT OR REPLACE INTO merges VALUES (?, ?, ?, ?, ?)",
+                                 (record["merged"], record["into"], record["decided"], record.get("note"),
+                                  json.dumps(record["undo"], ensure_ascii=False, sort_keys=True)))
+                if forget is not None:
+                    conn.execute("DELETE FROM merges WHERE merged = ?", (forget,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.close()
+        return self.counts()
+
+
+_MERGES_DDL = """CREATE TABLE IF NOT EXISTS merges (
+    merged TEXT PRIMARY KEY, into_id TEXT NOT NULL, decided TEXT NOT NULL, note TEXT, undo TEXT NOT NULL)"""
+
+
 def claim_sort_key(claim: Claim) -> tuple:
     """Dated claims first, in date order; undated after; ties by id."""
     first = claim.first_date

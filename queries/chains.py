@@ -28,6 +28,9 @@ from coopgraph.queries.filters import ClaimFilter
 from coopgraph.queries.flowgraph import Evidence, FlowGraph
 from coopgraph.queries.selectors import select
 
+#: types a chain does not pass through unless ``via`` names them
+OPAQUE_TYPES = ("state",)
+
 #: the search stops collecting after this many chains times the limit, and says so
 SEARCH_BUDGET_FACTOR = 20
 
@@ -81,6 +84,8 @@ def chains(
         Longest chain, in hops.
     via : iterable of str, optional
         Entity types the chain may pass through (sources and targets excepted).
+        By default every type but ``state``: a state aggregates so many flows
+        that passing through one joins unrelated deliveries into false chains.
     limit : int
         Most chains to return.
 
@@ -111,12 +116,12 @@ def chains(
     source_set = select(graph, sources, schema) if not isinstance(sources, set) else sources
     target_set = select(graph, targets, schema) if not isinstance(targets, set) else targets
     flow = FlowGraph(graph, claim_filter)
-    via_types = set(via) if via else None
-    for etype in via_types or ():
+    via_types = set(via) if via else set(schema.entity_types) - set(OPAQUE_TYPES)
+    for etype in via_types:
         schema.entity_type(etype)
 
     def passable(node: str) -> bool:
-        return node not in target_set and (via_types is None or graph.nodes[node].get("type") in via_types)
+        return node not in target_set and graph.nodes[node].get("type") in via_types
 
     dist = flow.distances_to(target_set, max_hops, passable)
     budget = max(limit, 1) * SEARCH_BUDGET_FACTOR
@@ -194,8 +199,8 @@ def _chain_row(graph: nx.MultiDiGraph, partial: _Partial) -> dict[str, Any]:
         "score": round(score, 3),
         "path": " → ".join(names),
         "nodes": [{"id": n, "name": names[i], "type": graph.nodes[n].get("type")} for i, n in enumerate(partial.nodes)],
-        "first_date": min(e.earliest for e in dates).isoformat() if dates else None,
-        "last_date": max(e.latest for e in dates).isoformat() if dates else None,
+        "first_date": min(dates, key=lambda e: e.earliest).first if dates else None,
+        "last_date": max(dates, key=lambda e: e.latest).last if dates else None,
         "undated_hops": undated,
         "steps": steps,
     }

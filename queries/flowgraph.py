@@ -34,6 +34,8 @@ class Evidence:
     latest: dt.date | None
     confidence: float
     data: dict[str, Any]
+    first: str | None = None  # the claim's own first and last dates, at their precision
+    last: str | None = None
 
     @property
     def dated(self) -> bool:
@@ -47,7 +49,8 @@ def evidence_of(u: str, v: str, key: str, data: dict[str, Any]) -> Evidence:
     if first and data.get("circa"):
         earliest = max(_FAR_PAST + CIRCA_SLACK, earliest) - CIRCA_SLACK
         latest = min(_FAR_FUTURE - CIRCA_SLACK, latest) + CIRCA_SLACK
-    return Evidence(key, u, v, data.get("type", ""), earliest, latest, float(data.get("confidence", 0.0)), data)
+    return Evidence(key, u, v, data.get("type", ""), earliest, latest, float(data.get("confidence", 0.0)), data,
+                    first.isoformat() if first else None, last.isoformat() if last else None)
 
 
 class FlowGraph:

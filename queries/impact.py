@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import networkx as nx
 
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.chains import chains
+from coopgraph.queries.chains import OPAQUE_TYPES, chains
 from coopgraph.queries.filters import ClaimFilter
 from coopgraph.queries.flowgraph import FlowGraph
 from coopgraph.queries.selectors import resolve_node, select
 
 
-def reachable(flow: FlowGraph, sources: set[str], targets: set[str], max_hops: int) -> dict[str, dict[str, Any]]:
+def reachable(flow: FlowGraph, sources: set[str], targets: set[str], max_hops: int,
+              passable: Callable[[str], bool] | None = None) -> dict[str, dict[str, Any]]:
     """Targets reached by a time-respecting flow chain of at most ``max_hops``.
 
     Earliest-arrival labels are relaxed hop by hop (a node's label is the
     earliest day a chain can have reached it), so the work is ``max_hops`` passes
     over the arcs, not an enumeration of paths. Chains stop at targets, as in
-    :func:`coopgraph.queries.chains.chains`.
+    :func:`coopgraph.queries.chains.chains`, and pass only through nodes for
+    which ``passable`` is true.
 
     Returns ``{target: {"arrival": date or None, "suppliers": set of last-hop entities}}``.
     """
@@ -44,7 +46,7 @@ def reachable(flow: FlowGraph, sources: set[str], targets: set[str], max_hops: i
                     updates[nxt] = arrival
         for node, arrival in updates.items():
             best[node] = arrival
-        frontier = {n: t for n, t in updates.items() if n not in targets}
+        frontier = {n: t for n, t in updates.items() if n not in targets and (passable is None or passable(n))}
         if not frontier:
             break
     return {t: {"arrival": best[t], "suppliers": suppliers.get(t, set())} for t in targets if t in best}
@@ -89,8 +91,11 @@ def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterabl
     removed = {resolve_node(graph, r) for r in remove}
     source_set = select(graph, sources, schema) - removed
     target_set = select(graph, targets, schema) - removed
-    before = reachable(FlowGraph(graph, claim_filter), source_set, target_set, max_hops)
-    after = reachable(FlowGraph(graph, claim_filter, removed=removed), source_set, target_set, max_hops)
+    def passable(node: str) -> bool:
+        return graph.nodes[node].get("type") not in OPAQUE_TYPES
+
+    before = reachable(FlowGraph(graph, claim_filter), source_set, target_set, max_hops, passable)
+    after = reachable(FlowGraph(graph, claim_filter, removed=removed), source_set, target_set, max_hops, passable)
     rows = []
     for target in sorted(before):
         survived = after.get(target)

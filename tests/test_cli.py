@@ -31,9 +31,10 @@ def test_show_su27_lists_dated_claims_with_csis_endnotes(run, store_path):
     assert out.startswith("Su-27")
     assert "system:su-27" in out
     assert "copy_of" in out and "J-11" in out
-    assert "csis-2020-mtc-primer en.9" in out and "en.20" in out
+    assert "csis-2020-mtc-primer, endnote 9:" in out and "endnote 20:" in out
     assert "1992–2006" in out
-    assert all(len(line) <= 80 for line in out.splitlines() if not line.startswith("  ["))
+    assert "an unlicensed copy of Russia's Su-27/Su-30 fighter" in " ".join(out.split())
+    assert all(len(line) <= 80 for line in out.splitlines())
 
 
 def test_show_json_carries_every_citation(run, store_path):

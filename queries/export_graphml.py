@@ -1,0 +1,360 @@
+"""GraphML export and import: one node per entity, one edge per claim, nothing lost.
+
+The file validates against the GraphML XML Schema and opens in yEd, Gephi,
+Cytoscape, networkx (``read_graphml``) and igraph (``Graph.Read_GraphML``).
+Every attribute is declared by a ``<key>`` of one type (:data:`NODE_KEYS`,
+:data:`EDGE_KEYS`, :data:`GRAPH_KEYS`); a value that is absent is left out, never
+written as ``None``. Lists and mappings (aliases, citations, attributes, the
+documents) are JSON text in keys whose name ends in ``_json``, so
+:func:`read_graphml` gives back exactly the dataset that was written.
+
+The writer streams (``lxml.etree.xmlfile``): it holds one element at a time,
+and writes to a temporary file that replaces ``path`` only when complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from lxml import etree
+
+from coopgraph.graph.errors import CoopgraphError
+from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
+from coopgraph.graph.schema import Schema, load_schema
+from coopgraph.queries.atomic import atomic_output
+
+NS = "http://graphml.graphdrawing.org/xmlns"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SCHEMA_LOCATION = f"{NS} http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
+FORMAT_NAME = "coopgraph-graphml"
+FORMAT_VERSION = 1
+
+# an XML NMTOKEN, which GraphML requires of node, edge and key ids
+_NMTOKEN = re.compile(r"^[\w.:-]+$")
+# characters XML 1.0 cannot carry at all, even escaped
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One declared GraphML attribute: its id, domain, name, type and meaning."""
+
+    id: str
+    domain: str
+    name: str
+    type: str
+    description: str
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=False)
+
+
+NODE_KEYS: tuple[Key, ...] = (
+    Key("n_type", "node", "type", "string", "entity type (coopgraph schema)"),
+    Key("n_name", "node", "name", "string", "the usual name"),
+    Key("n_label", "node", "label", "string", "display label for viewers (a copy of name)"),
+    Key("n_aliases", "node", "aliases_json", "string", "JSON array of strings: other names"),
+    Key("n_country", "node", "country", "string", "id of the state entity the entity belongs to"),
+    Key("n_description", "node", "description", "string", "one or two sentences"),
+    Key("n_wikidata", "node", "wikidata", "string", "Wikidata QID"),
+    Key("n_attributes", "node", "attributes_json", "string", "JSON object: extra facts"),
+)
+
+EDGE_KEYS: tuple[Key, ...] = (
+    Key("e_claim_id", "edge", "claim_id", "string", "the claim id (also the edge id)"),
+    Key("e_relation", "edge", "relation", "string", "relation type (coopgraph schema): the edge type"),
+    Key("e_label", "edge", "label", "string", "display label for viewers (a copy of relation)"),
+    Key("e_flow", "edge", "flow", "string", "forward, reverse or none: which way things move, per the schema"),
+    Key("e_date", "edge", "date", "string", "point date, partial ISO (2015, 2015-11, 2015-11-19, 1990s)"),
+    Key("e_start", "edge", "start", "string", "interval start, partial ISO"),
+    Key("e_end", "edge", "end", "string", "interval end, partial ISO"),
+    Key("e_year", "edge", "year", "int", "year of the earliest date, for sorting and filtering"),
+    Key("e_circa", "edge", "circa", "boolean", "true when the source gives the date approximately"),
+    Key("e_status", "edge", "status", "string", "claim status (coopgraph schema)"),
+    Key("e_confidence", "edge", "confidence", "double", "0..1: how sure the source is"),
+    Key("e_quantity", "edge", "quantity", "long", "number of items"),
+    Key("e_unit", "edge", "unit", "string", "what quantity counts"),
+    Key("e_value_amount", "edge", "value_amount", "double", "money value as stated"),
+    Key("e_value_currency", "edge", "value_currency", "string", "ISO 4217 currency of value_amount"),
+    Key("e_value_estimate", "edge", "value_estimate", "boolean", "true when the source calls the value an estimate"),
+    Key("e_key", "edge", "key", "string", "disambiguates otherwise identical claims"),
+    Key("e_citations", "edge", "citations_json", "string", "JSON array of {document, locator, quote}"),
+    Key("e_notes", "edge", "notes", "string", "free text"),
+    Key("e_attributes", "edge", "attributes_json", "string", "JSON object: extra facts"),
+)
+
+GRAPH_KEYS: tuple[Key, ...] = (
+    Key("g_format", "graph", "coopgraph_format", "string", "coopgraph-graphml"),
+    Key("g_version", "graph", "coopgraph_version", "int", "version of this layout"),
+    Key("g_documents", "graph", "documents_json", "string",
+        "JSON array of the cited documents {id, title, date, author, publisher, url, kind}"),
+)
+
+
+def _node_values(entity: Entity) -> list[tuple[str, Any]]:
+    return [
+        ("n_type", entity.type),
+        ("n_name", entity.name),
+        ("n_label", entity.name),
+        ("n_aliases", _json(list(entity.aliases))),
+        ("n_country", entity.country),
+        ("n_description", entity.description),
+        ("n_wikidata", entity.wikidata),
+        ("n_attributes", _json(entity.attributes) if entity.attributes else None),
+    ]
+
+
+def _edge_values(claim: Claim, flows: dict[str, str]) -> list[tuple[str, Any]]:
+    first = claim.first_date
+    value = claim.value
+    return [
+        ("e_claim_id", claim.id),
+        ("e_relation", claim.relation),
+        ("e_label", claim.relation),
+        ("e_flow", flows.get(claim.relation)),
+        ("e_date", claim.date),
+        ("e_start", claim.start),
+        ("e_end", claim.end),
+        ("e_year", first.year if first else None),
+        ("e_circa", claim.circa),
+        ("e_status", claim.status),
+        ("e_confidence", claim.confidence),
+        ("e_quantity", claim.quantity),
+        ("e_unit", claim.unit),
+        ("e_value_amount", value.amount if value else None),
+        ("e_value_currency", value.currency if value else None),
+        ("e_value_estimate", value.estimate if value else None),
+        ("e_key", claim.key),
+        ("e_citations", _json([c.to_dict() for c in claim.citations])),
+        ("e_notes", claim.notes),
+        ("e_attributes", _json(claim.attributes) if claim.attributes else None),
+    ]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _check_id(kind: str, value: str) -> str:
+    if not _NMTOKEN.match(value):
+        raise CoopgraphError(f"{kind} id {value!r} cannot be a GraphML id (letters, digits, '.', '-', '_', ':' only)")
+    return value
+
+
+def write_graphml(data: Dataset, path: str | os.PathLike, schema: Schema | None = None) -> dict[str, int]:
+    """Write ``data`` as GraphML to ``path`` (``-`` for standard output), atomically.
+
+    Parameters
+    ----------
+    data : Dataset
+        What to write (often a :func:`~coopgraph.queries.subgraph.select_subgraph`).
+    path : str or path-like
+        The file; it is replaced only once the whole graph is written.
+
+    Returns
+    -------
+    dict
+        Counts written: ``nodes``, ``edges``, ``documents``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, networkx as nx
+    >>> from coopgraph.graph.model import Citation, Document, Entity
+    >>> ds = Dataset(documents={"d": Document("d", "A <report> & more", "2020")},
+    ...              entities={"state:a": Entity("state:a", "state", "A"),
+    ...                        "system:x": Entity("system:x", "weapon_system", "X", aliases=("X-1",))})
+    >>> c = Claim("state:a", "supplies", "system:x", date="2001", citations=(Citation("d", "p. 1", "A sold 'X'"),))
+    >>> ds.claims[c.id] = c
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
+    >>> write_graphml(ds, target)
+    {'nodes': 2, 'edges': 1, 'documents': 1}
+    >>> g = nx.read_graphml(target)
+    >>> g.nodes["system:x"]["name"], g.nodes["system:x"]["aliases_json"]
+    ('X', '["X-1"]')
+    >>> read_graphml(target) == ds
+    True
+    """
+    schema = schema or load_schema()
+    flows = {name: rel.flow for name, rel in schema.relation_types.items()}
+    counts = {"nodes": 0, "edges": 0, "documents": 0}
+    with atomic_output(path, "wb") as out:
+        with etree.xmlfile(out, encoding="utf-8") as xf:
+            xf.write_declaration()
+            with xf.element(f"{{{NS}}}graphml", nsmap={None: NS, "xsi": XSI},
+                            attrib={f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION}):
+                for key in GRAPH_KEYS + NODE_KEYS + EDGE_KEYS:
+                    xf.write("\n")
+                    with xf.element(f"{{{NS}}}key", {"id": key.id, "for": key.domain,
+                                                     "attr.name": key.name, "attr.type": key.type}):
+                        with xf.element(f"{{{NS}}}desc"):
+                            xf.write(key.description)
+                xf.write("\n")
+                with xf.element(f"{{{NS}}}graph", {"id": "coopgraph", "edgedefault": "directed"}):
+                    xf.write("\n")
+                    _write_data(xf, "g_format", FORMAT_NAME)
+                    _write_data(xf, "g_version", FORMAT_VERSION)
+                    with xf.element(f"{{{NS}}}data", {"key": "g_documents"}):
+                        xf.write("[")
+                        for i, doc in enumerate(sorted(data.documents.values(), key=lambda d: d.id)):
+                            xf.write(("," if i else "") + _json(doc.to_dict()))
+                            counts["documents"] += 1
+                        xf.write("]")
+                    for entity in sorted(data.entities.values(), key=lambda e: e.id):
+                        xf.write("\n")
+                        with xf.element(f"{{{NS}}}node", {"id": _check_id("entity", entity.id)}):
+                            _write_values(xf, entity.id, _node_values(entity))
+                        counts["nodes"] += 1
+                    for cid, claim in sorted(data.claims.items()):
+                        xf.write("\n")
+                        with xf.element(f"{{{NS}}}edge", {"id": _check_id("claim", cid),
+                                                          "source": _check_id("entity", claim.subject),
+                                                          "target": _check_id("entity", claim.object)}):
+                            _write_values(xf, cid, _edge_values(claim, flows))
+                        counts["edges"] += 1
+                    xf.write("\n")
+                xf.write("\n")
+    return counts
+
+
+def _write_data(xf, key: str, value: Any) -> None:
+    with xf.element(f"{{{NS}}}data", {"key": key}):
+        xf.write(_text(value))
+
+
+def _write_values(xf, owner: str, values: list[tuple[str, Any]]) -> None:
+    for key, value in values:
+        if value is None:
+            continue
+        text = _text(value)
+        if _XML_ILLEGAL.search(text):
+            raise CoopgraphError(f"{owner}: {key[2:]} holds a control character that XML cannot carry")
+        _write_data(xf, key, text)
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+def _bool(text: str) -> bool:
+    return text.strip().lower() in ("true", "1")
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "boolean": _bool, "int": int, "long": int, "float": float, "double": float, "string": str,
+}
+
+
+def read_graphml(path: str | os.PathLike) -> Dataset:
+    """Read a GraphML file written by :func:`write_graphml` back into a :class:`Dataset`.
+
+    Keys are matched by ``attr.name``, so a file another tool re-saved (yEd,
+    Gephi) still reads as long as the names survive. Unknown keys are ignored.
+    The result is not validated against the schema: pass it through
+    :func:`coopgraph.loaders.validate_records` (``coopgraph import graphml``
+    does) before writing it to a store.
+
+    Raises
+    ------
+    CoopgraphError
+        When the file is not GraphML or lacks what a coopgraph graph needs
+        (a node without a type or name, an edge without citations ...).
+    """
+    try:
+        tree_iter = etree.iterparse(str(path), events=("end",), huge_tree=True,
+                                    resolve_entities=False, no_network=True)
+        keys: dict[str, tuple[str, Callable[[str], Any]]] = {}
+        data = Dataset()
+        for _, element in tree_iter:
+            tag = etree.QName(element).localname
+            if tag == "key":
+                keys[element.get("id")] = (element.get("attr.name") or element.get("id"),
+                                           _PARSERS.get(element.get("attr.type") or "string", str))
+            elif tag == "node":
+                values = _values(element, keys)
+                data.entities[element.get("id")] = _entity(element, values, path)
+                element.clear()
+            elif tag == "edge":
+                values = _values(element, keys)
+                claim = _claim(element, values, path)
+                data.claims[claim.id] = claim
+                element.clear()
+            elif tag == "graph":
+                values = _values(element, keys)
+                for doc in json.loads(values.get("documents_json") or "[]"):
+                    data.documents[doc["id"]] = Document(**doc)
+    except etree.XMLSyntaxError as exc:
+        raise CoopgraphError(f"{path}: not well-formed XML: {exc}") from None
+    except OSError as exc:
+        raise CoopgraphError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise CoopgraphError(f"{path}: not a coopgraph GraphML file: {exc}") from None
+    data.documents = dict(sorted(data.documents.items()))
+    data.entities = dict(sorted(data.entities.items()))
+    data.claims = dict(sorted(data.claims.items()))
+    return data
+
+
+def _values(element: etree._Element, keys: dict[str, tuple[str, Callable[[str], Any]]]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for child in element:
+        if etree.QName(child).localname != "data":
+            continue
+        name, parse = keys.get(child.get("key"), (child.get("key"), str))
+        values[name] = parse(child.text or "")
+    return values
+
+
+def _need(values: dict[str, Any], name: str, element: etree._Element, path) -> Any:
+    if values.get(name) in (None, ""):
+        what = etree.QName(element).localname
+        raise CoopgraphError(f"{path}:{element.sourceline}: {what} {element.get('id')!r} has no '{name}'")
+    return values[name]
+
+
+def _entity(element: etree._Element, values: dict[str, Any], path) -> Entity:
+    return Entity(
+        id=element.get("id"),
+        type=_need(values, "type", element, path),
+        name=_need(values, "name", element, path),
+        aliases=tuple(json.loads(values.get("aliases_json") or "[]")),
+        country=values.get("country"),
+        description=values.get("description"),
+        wikidata=values.get("wikidata"),
+        attributes=json.loads(values.get("attributes_json") or "{}"),
+    )
+
+
+def _claim(element: etree._Element, values: dict[str, Any], path) -> Claim:
+    amount = values.get("value_amount")
+    claim = Claim(
+        subject=element.get("source"),
+        relation=_need(values, "relation", element, path),
+        object=element.get("target"),
+        date=values.get("date"),
+        start=values.get("start"),
+        end=values.get("end"),
+        circa=bool(values.get("circa", False)),
+        status=values.get("status") or "reported",
+        confidence=float(values.get("confidence", 0.8)),
+        quantity=values.get("quantity"),
+        unit=values.get("unit"),
+        value=None if amount is None else Value(float(amount), values.get("value_currency") or "",
+                                                bool(values.get("value_estimate", False))),
+        key=values.get("key"),
+        citations=tuple(Citation(**c) for c in json.loads(_need(values, "citations_json", element, path))),
+        notes=values.get("notes"),
+        attributes=json.loads(values.get("attributes_json") or "{}"),
+    )
+    given = element.get("id") or values.get("claim_id")
+    if given and given != claim.id:
+        raise CoopgraphError(f"{path}:{element.sourceline}: edge {given!r} does not match its content "
+                             f"(its subject, relation, object, dates, quantity and key give {claim.id})")
+    return claim
