@@ -1,29 +1,72 @@
-"""``coopgraph export FORMAT PATH``."""
+"""``coopgraph export FORMAT PATH``: the whole graph or a chosen part of it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from coopgraph.cli.options import store_option
+from coopgraph.cli.options import filter_options, store_option, type_option
 from coopgraph.cli.stores import open_cli_store
-from coopgraph.queries.exports import EXPORTERS
+from coopgraph.queries.exports import DIRECTORY_FORMATS, EXPORTERS
 
 
 @click.command()
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(EXPORTERS)))
-@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("path", type=click.Path(allow_dash=True))
+@type_option
+@click.option("--around", metavar="ENTITY", help="Only what lies within --depth claims of ENTITY (id, name or alias).")
+@click.option("--depth", type=click.IntRange(1, 6), default=None, help="How many claims away from --around (default 1).")
+@click.option("--chains-from", "chains_from", multiple=True, metavar="SELECTOR",
+              help="Only the dependency chains from SELECTOR (with --chains-to), as the 'chains' report finds them.")
+@click.option("--chains-to", "chains_to", multiple=True, metavar="SELECTOR", help="Where those chains end.")
+@click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True, help="Longest chain (with --chains-from).")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most chains (with --chains-from).")
+@filter_options
 @store_option
-def export(fmt, path, store_path):
-    """Write the whole graph to PATH in FORMAT ('-' for standard output).
+def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, limit, claim_filter, store_path):
+    """Write the graph, or the part the options choose, to PATH in FORMAT.
 
-    The file is written to a temporary name and renamed, so an error never
-    leaves a half-written file.
+    \b
+    Formats:
+      graphml    one file for yEd, Gephi, Cytoscape, networkx, igraph (lossless)
+      gexf       GEXF 1.3 with time intervals: Gephi's timeline plays it
+      json       node-link JSON with documents and citations
+      neo4j-csv  a directory of CSV files for 'neo4j-admin database import full'
+      cypher     a MERGE script for cypher-shell (any Neo4j)
+      csv        one row per claim and citation, for spreadsheets
+      xlsx       the same plus sheets of entities and documents
+
+    The options narrow the export the way they narrow the reports. PATH is
+    written to a temporary name and renamed, so an error never leaves a
+    half-written file; '-' writes to standard output (single-file formats).
+
+    \b
+    Examples:
+      coopgraph export graphml graph.graphml
+      coopgraph export gexf su27.gexf --around Su-27 --depth 2
+      coopgraph export neo4j-csv neo4j-import/ --from-date 2014
+      coopgraph export cypher chains.cypher --chains-from country:Russia --chains-to country:China
     """
+    if depth is not None and not around:
+        raise click.UsageError("--depth goes with --around")
+    if bool(chains_from) != bool(chains_to):
+        raise click.UsageError("--chains-from and --chains-to go together")
+    if fmt not in DIRECTORY_FORMATS and path != "-" and Path(path).is_dir():
+        raise click.BadParameter(f"'{path}' is a directory; {fmt} writes one file", param_hint="PATH")
+    from coopgraph.queries.subgraph import select_subgraph
+
     store = open_cli_store(store_path)
-    counts = EXPORTERS[fmt](store.dataset(), path)
+    dataset = select_subgraph(store.dataset(), claim_filter=claim_filter, types=types, around=around,
+                              depth=depth or 1, chains_from=list(chains_from), chains_to=list(chains_to),
+                              max_hops=max_hops, chains_limit=limit)
+    result = EXPORTERS[fmt](dataset, path)
     if path != "-":
-        summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+        summary = ", ".join(f"{v} {k}" for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool))
         click.echo(f"wrote {path}: {summary}", err=True)
+    if result.get("command"):
+        click.echo("import it with:", err=True)
+        click.echo(result["command"])
 
 
 COMMANDS = [export]

@@ -20,13 +20,15 @@ documents its claims cite; the whole graph keeps every document.
 
 from __future__ import annotations
 
-from typing import Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterable
 
 from coopgraph.graph.model import Claim, Dataset
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.filters import ClaimFilter
+
+if TYPE_CHECKING:  # networkx loads only when --around or chains need the compute graph
+    import networkx as nx
+
+    from coopgraph.queries.filters import ClaimFilter
 
 #: no cap on how many neighbours one entity contributes to an ``around`` selection
 _NO_CAP = 10**9
@@ -53,7 +55,7 @@ def claim_edge(claim: Claim) -> dict:
 def select_subgraph(
     dataset: Dataset,
     *,
-    claim_filter: ClaimFilter | None = None,
+    claim_filter: "ClaimFilter | None" = None,
     types: Iterable[str] | None = None,
     around: str | None = None,
     depth: int = 1,
@@ -61,7 +63,7 @@ def select_subgraph(
     chains_to: Iterable[str] | str | None = None,
     max_hops: int = 4,
     chains_limit: int = 50,
-    graph: nx.MultiDiGraph | None = None,
+    graph: "nx.MultiDiGraph | None" = None,
     schema: Schema | None = None,
 ) -> Dataset:
     """The part of ``dataset`` the options choose (see the module docstring).
@@ -95,6 +97,7 @@ def select_subgraph(
     Examples
     --------
     >>> from coopgraph.graph.model import Citation, Document, Entity
+    >>> from coopgraph.queries.filters import ClaimFilter
     >>> ds = Dataset(documents={"d": Document("d", "Report", "2020")})
     >>> for e in [Entity("state:a", "state", "A"), Entity("firm:b", "firm", "B"), Entity("system:x", "weapon_system", "X"),
     ...           Entity("state:c", "state", "C")]:

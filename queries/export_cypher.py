@@ -1,0 +1,311 @@
+"""A parameter-free Cypher script that recreates the graph in any Neo4j.
+
+Run it with ``cypher-shell -f graph.cypher`` (or paste it into Neo4j Browser).
+It is idempotent: nodes are MERGEd on ``id``, relationships on ``claim_id``, so
+running it twice changes nothing. Statements end with ``;`` and come in this
+order: uniqueness constraints, documents, entities (grouped by label),
+relationships (grouped by type), each group in batches of ``UNWIND [...] AS row``.
+
+The model (the same as the Bolt store's):
+
+* ``(:Entity:<Label> {id, name, type, aliases, country, description, wikidata, attributes})``
+* ``(:Document {id, title, author, publisher, date, url, kind})``
+* ``(s)-[:<TYPE> {claim_id, relation, date, start, end, circa, status, confidence,
+  quantity, unit, value_amount, value_currency, value_estimate, key, notes, year,
+  month, day, citations, documents, locators, quotes, attributes}]->(o)`` with
+  ``citations`` and ``attributes`` as JSON text and the citations also as the
+  parallel lists ``documents``, ``locators``, ``quotes``.
+
+Absent values and empty lists are left out (Neo4j stores no nulls). Labels and
+relationship types come only from the schema; every value is a literal escaped
+by :func:`cypher_string`, never pasted text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import defaultdict
+from typing import Any, Iterable, Iterator
+
+from coopgraph.graph.errors import CoopgraphError
+from coopgraph.graph.model import Claim, Dataset, Document, Entity
+from coopgraph.graph.schema import Schema, load_schema
+from coopgraph.queries.atomic import atomic_output
+
+#: rows per UNWIND statement
+BATCH = 200
+
+CONSTRAINTS = (
+    "CREATE CONSTRAINT coopgraph_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;",
+    "CREATE CONSTRAINT coopgraph_document_id IF NOT EXISTS FOR (d:Document) REQUIRE d.id IS UNIQUE;",
+)
+
+_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def cypher_string(text: str) -> str:
+    r"""A single-quoted Cypher string literal holding exactly ``text``.
+
+    Backslashes, quotes, line breaks and other control characters are escaped;
+    other characters (any script) are written as they are.
+
+    >>> print(cypher_string("O'Brien \\ }) DETACH DELETE n //"))
+    'O\'Brien \\ }) DETACH DELETE n //'
+    >>> print(cypher_string("line\nbreak"), cypher_string("Рособоронэкспорт"))
+    'line\nbreak' 'Рособоронэкспорт'
+    """
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF or ch in "\u2028\u2029\ufeff":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "'" + "".join(out) + "'"
+
+
+def cypher_value(value: Any) -> str:
+    """A Cypher literal for a string, number, boolean or list of those.
+
+    >>> cypher_value(["a", "b"]), cypher_value(True), cypher_value(1.2e9), cypher_value(24)
+    ("['a', 'b']", 'true', '1200000000.0', '24')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CoopgraphError(f"cannot write the number {value} in Cypher")
+        return repr(value).replace("e+", "e")
+    if isinstance(value, str):
+        return cypher_string(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(cypher_value(v) for v in value) + "]"
+    raise CoopgraphError(f"cannot write a {type(value).__name__} as a Cypher literal")
+
+
+def cypher_map(values: dict[str, Any]) -> str:
+    """A map literal of the values that are present (``None`` and empty lists left out).
+
+    >>> cypher_map({"id": "x", "country": None, "aliases": []})
+    "{id: 'x'}"
+    """
+    items = [f"{key}: {cypher_value(value)}" for key, value in values.items()
+             if value is not None and value != [] and value != ()]
+    return "{" + ", ".join(items) + "}"
+
+
+def entity_properties(entity: Entity) -> dict[str, Any]:
+    """The properties of an entity node (absent values included as ``None``)."""
+    return {"id": entity.id, "name": entity.name, "type": entity.type, "aliases": list(entity.aliases),
+            "country": entity.country, "description": entity.description, "wikidata": entity.wikidata,
+            "attributes": json.dumps(entity.attributes, ensure_ascii=False) if entity.attributes else None}
+
+
+def document_properties(doc: Document) -> dict[str, Any]:
+    """The properties of a document node."""
+    return doc.to_dict()
+
+
+def claim_properties(claim: Claim) -> dict[str, Any]:
+    """The properties of a claim's relationship (absent values included as ``None``)."""
+    first = claim.first_date
+    value = claim.value
+    return {
+        "claim_id": claim.id, "relation": claim.relation, "date": claim.date, "start": claim.start, "end": claim.end,
+        "circa": claim.circa, "status": claim.status, "confidence": float(claim.confidence),
+        "quantity": claim.quantity, "unit": claim.unit,
+        "value_amount": float(value.amount) if value else None, "value_currency": value.currency if value else None,
+        "value_estimate": value.estimate if value else None, "key": claim.key, "notes": claim.notes,
+        "year": first.year if first else None, "month": first.month if first else None,
+        "day": first.day if first else None,
+        "citations": json.dumps([c.to_dict() for c in claim.citations], ensure_ascii=False),
+        "documents": [c.document for c in claim.citations],
+        "locators": [c.locator for c in claim.citations],
+        "quotes": [c.quote for c in claim.citations],
+        "attributes": json.dumps(claim.attributes, ensure_ascii=False) if claim.attributes else None,
+    }
+
+
+def _batches(rows: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(rows), BATCH):
+        yield rows[i:i + BATCH]
+
+
+def _unwind(rows: list[str], body: str) -> Iterator[str]:
+    for batch in _batches(rows):
+        yield "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n" + body + ";"
+
+
+def cypher_statements(data: Dataset, schema: Schema | None = None) -> Iterator[str]:
+    """The statements of the script, one string each (ending in ``;``), in order.
+
+    Examples
+    --------
+    >>> from coopgraph.graph.model import Citation
+    >>> ds = Dataset(entities={"firm:a": Entity("firm:a", "firm", "A"), "system:x": Entity("system:x", "weapon_system", "X")})
+    >>> c = Claim("firm:a", "manufactures", "system:x", citations=(Citation("d", "p. 1", "A makes X"),))
+    >>> ds.claims[c.id] = c
+    >>> print(list(cypher_statements(ds))[-1])
+    UNWIND [
+      {s: 'firm:a', o: 'system:x', props: {claim_id: '...', relation: 'manufactures', circa: false, ...}}
+    ] AS row
+    MATCH (s:Entity {id: row.s})
+    MATCH (o:Entity {id: row.o})
+    MERGE (s)-[r:MANUFACTURES {claim_id: row.props.claim_id}]->(o)
+    SET r = row.props;
+    """
+    schema = schema or load_schema()
+    yield from CONSTRAINTS
+    documents = [cypher_map(document_properties(d)) for d in sorted(data.documents.values(), key=lambda d: d.id)]
+    yield from _unwind(documents, "MERGE (d:Document {id: row.id})\nSET d = row")
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for entity in sorted(data.entities.values(), key=lambda e: e.id):
+        by_label[schema.label(entity.type)].append(cypher_map(entity_properties(entity)))
+    for label in sorted(by_label):
+        yield from _unwind(by_label[label], f"MERGE (n:Entity {{id: row.id}})\nSET n = row, n:{label}")
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for _, claim in sorted(data.claims.items()):
+        row = "{s: " + cypher_string(claim.subject) + ", o: " + cypher_string(claim.object) + \
+              ", props: " + cypher_map(claim_properties(claim)) + "}"
+        by_type[schema.rel_type(claim.relation)].append(row)
+    for rel_type in sorted(by_type):
+        yield from _unwind(by_type[rel_type],
+                           "MATCH (s:Entity {id: row.s})\nMATCH (o:Entity {id: row.o})\n"
+                           f"MERGE (s)-[r:{rel_type} {{claim_id: row.props.claim_id}}]->(o)\nSET r = row.props")
+
+
+def split_statements(script: str) -> list[str]:
+    r"""Split a script written by :func:`write_cypher` into statements (``;`` outside strings and comments).
+
+    >>> split_statements("// c\nRETURN 'a;b';\nRETURN 1;\n")
+    ["RETURN 'a;b';", 'RETURN 1;']
+    """
+    statements, current, i, quote = [], [], 0, None
+    while i < len(script):
+        ch = script[i]
+        if quote:
+            current.append(ch)
+            if ch == "\\":
+                current.append(script[i + 1])
+                i += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+            current.append(ch)
+        elif script.startswith("//", i):
+            while i < len(script) and script[i] != "\n":
+                i += 1
+            continue
+        elif ch == ";":
+            current.append(ch)
+            statements.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    if "".join(current).strip():
+        statements.append("".join(current).strip())
+    return statements
+
+
+def write_cypher(data: Dataset, path: str | os.PathLike, schema: Schema | None = None) -> dict[str, int]:
+    """Write the Cypher script to ``path`` (``-`` for standard output), atomically.
+
+    Returns
+    -------
+    dict
+        Counts written: ``statements``, ``nodes``, ``relationships``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> ds = Dataset(entities={"firm:a": Entity("firm:a", "firm", "A'); MATCH (n) DETACH DELETE n //")})
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "g.cypher"
+    >>> write_cypher(ds, target)
+    {'statements': 3, 'nodes': 1, 'relationships': 0}
+    >>> len(split_statements(target.read_text()))
+    3
+    """
+    counts = {"statements": 0, "nodes": len(data.entities) + len(data.documents), "relationships": len(data.claims)}
+    with atomic_output(path) as out:
+        out.write("// coopgraph graph: run with  cypher-shell -f <this file>  (idempotent: MERGE on id and claim_id)\n")
+        for statement in cypher_statements(data, schema):
+            out.write(statement + "\n")
+            counts["statements"] += 1
+    return counts
+
+
+def read_literal(text: str) -> Any:
+    r"""Parse one Cypher literal of the kinds :func:`cypher_value` writes (for tests and checks).
+
+    >>> read_literal(cypher_value(["x'\\y", 1.5, True]))
+    ["x'\\y", 1.5, True]
+    """
+    value, rest = _parse(text.strip(), 0)
+    if text.strip()[rest:].strip():
+        raise ValueError(f"trailing text after literal: {text[rest:rest + 20]!r}")
+    return value
+
+
+def _parse(s: str, i: int) -> tuple[Any, int]:
+    while s[i].isspace():
+        i += 1
+    ch = s[i]
+    if ch == "'":
+        out, i = [], i + 1
+        simple = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+        while s[i] != "'":
+            if s[i] == "\\":
+                code = s[i + 1]
+                if code == "u":
+                    out.append(chr(int(s[i + 2:i + 6], 16)))
+                    i += 6
+                    continue
+                out.append(simple[code])
+                i += 2
+                continue
+            out.append(s[i])
+            i += 1
+        return "".join(out), i + 1
+    if ch == "[" or ch == "{":
+        close = "]" if ch == "[" else "}"
+        items: Any = [] if ch == "[" else {}
+        i += 1
+        while True:
+            while s[i].isspace() or s[i] == ",":
+                i += 1
+            if s[i] == close:
+                return items, i + 1
+            if ch == "{":
+                colon = s.index(":", i)
+                key = s[i:colon].strip()
+                value, i = _parse(s, colon + 1)
+                items[key] = value
+            else:
+                value, i = _parse(s, i)
+                items.append(value)
+    end = i
+    while end < len(s) and s[end] not in ",]}" and not s[end].isspace():
+        end += 1
+    token = s[i:end]
+    if token in ("true", "false"):
+        return token == "true", end
+    return (float(token) if any(c in token for c in ".eE") else int(token)), end
+
+
+def literal_rows(statement: str) -> list[dict[str, Any]]:
+    r"""The rows of an ``UNWIND [...] AS row`` statement, parsed back (for tests).
+
+    >>> literal_rows("UNWIND [\n  {id: 'a'}\n] AS row\nRETURN row;")
+    [{'id': 'a'}]
+    """
+    if not statement.startswith("UNWIND ["):
+        return []
+    rows, _ = _parse(statement, len("UNWIND "))
+    return rows
