@@ -1,5 +1,167 @@
-"""``coopgraph import FORMAT FILE``: other people's files as cited claims."""
+"""``coopgraph import FORMAT FILE``: other people's files as cited claims; ``merge``, ``unmerge``, ``merges``.
+
+Each command parses options, calls one library function
+(:func:`coopgraph.loaders.importers.import_file`,
+:func:`coopgraph.loaders.resolve_names.merge_entities`, ...) and prints its report.
+"""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+from pathlib import Path
+
+import click
+
+from coopgraph.cli.options import format_option, store_option
+from coopgraph.cli.output import render, table, to_json
+from coopgraph.cli.stores import open_cli_store
+from coopgraph.loaders.importers import DESCRIPTIONS, IMPORTERS, import_file
+from coopgraph.loaders.resolve_names import ImportReport, merge_entities, merge_rows, unmerge_entity
+
+_TABLE_FORMATS = ("csv", "xlsx")
+
+
+
+@click.command(name="import", epilog="Formats:\n\n" + "\n\n".join(f"{n}: {DESCRIPTIONS.get(n, '')}" for n in IMPORTERS))
+@click.argument("import_format", metavar="FORMAT", type=click.Choice(sorted(IMPORTERS)))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="YAML column mapping (csv/xlsx): map:, set:, create_entities:, sheet:, document:.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help="Claim field from a column (csv/xlsx), e.g. --map subject=Supplier --map date=Year. Repeatable.")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+              help="Claim field constant for every row (csv/xlsx), e.g. --set relation=supplies. Repeatable.")
+@click.option("--create-entities", "create", metavar="TYPE",
+              help="Names that match no entity become new entities of TYPE (csv/xlsx); else they are errors.")
+@click.option("--sheet", help="Worksheet to read (xlsx; default: the first).")
+@click.option("--doc-id", help="Id of the document the file becomes (csv/xlsx; default: from the file name).")
+@click.option("--doc-title", help="Title of that document (csv/xlsx; default: the file name).")
+@click.option("--doc-date", metavar="DATE", help="Date of that document (csv/xlsx; default: the file's modification date).")
+@click.option("--dry-run", is_flag=True, help="Validate and print the report, but write nothing.")
+@store_option
+@format_option
+def import_command(import_format, file, mapping_file, maps, sets, create, sheet, doc_id, doc_title, doc_date, dry_run,
+                   store_path, fmt):
+    """Import FILE in FORMAT into the store, through the same validation as 'load'.
+
+    All or nothing: every problem is listed with its file, line or row, field
+    and a fix, and the store is left as it was. The report lists the names that
+    resolved to existing entities, the entities created, the names left
+    unresolved and the rows skipped, with reasons.
+    """
+    options = {}
+    table_only = {"--mapping": mapping_file, "--map": maps, "--set": sets, "--create-entities": create,
+                  "--sheet": sheet, "--doc-id": doc_id, "--doc-title": doc_title, "--doc-date": doc_date}
+    if import_format in _TABLE_FORMATS:
+        from coopgraph.loaders.import_table import Mapping
+
+        base = Mapping.from_file(mapping_file) if mapping_file else None
+        options["mapping"] = Mapping.from_options(list(maps), list(sets), create=create, base=base, sheet=sheet,
+                                                  doc_id=doc_id, doc_title=doc_title, doc_date=doc_date)
+    else:
+        given = [name for name, value in table_only.items() if value]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} only apply to csv and xlsx imports")
+    store = open_cli_store(store_path)
+    report = import_file(store, import_format, file, dry_run=dry_run, **options)
+    _print_report(report, fmt, dry_run)
+
+
+def _report_rows(report: ImportReport) -> list[dict]:
+    rows = [{"what": "resolved", "name": name, "id": eid, "where": "", "why": ""} for name, eid in report.resolved.items()]
+    rows += [{"what": "created", "name": name, "id": eid, "where": "", "why": why} for eid, name, why in report.created]
+    rows += [{"what": "unresolved", "name": name, "id": "", "where": where, "why": why} for name, where, why in report.unresolved]
+    rows += [{"what": "skipped", "name": "", "id": "", "where": where, "why": why} for where, why in report.skipped]
+    rows += [{"what": "skipped", "name": kind, "id": "", "where": f"{count} record(s)", "why": "not imported (kind)"}
+             for kind, count in sorted(report.skipped_kinds.items())]
+    return rows
+
+
+def _print_report(report: ImportReport, fmt: str, dry_run: bool) -> None:
+    if fmt == "json":
+        click.echo(to_json({**report.to_dict(), "store_counts": report.store_counts, "dry_run": dry_run}))
+        return
+    if fmt == "csv":
+        click.echo(render(_report_rows(report), "csv"))
+        return
+    counts = report.counts
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb} {report.file} ({report.importer}): {report.rows} record(s) -> {counts.get('documents', 0)} "
+               f"document(s), {counts.get('entities', 0)} new or updated entities, {counts.get('claims', 0)} claims")
+    if report.store_counts:
+        totals = report.store_counts
+        click.echo(f"store now holds {totals['documents']} documents, {totals['entities']} entities, "
+                   f"{totals['claims']} claims, {totals['citations']} citations")
+    if report.resolved:
+        click.echo(f"\n{len(report.resolved)} name(s) resolved to existing entities:")
+        for name, eid in report.resolved.items():
+            click.echo(f"  {name} -> {eid}")
+    if report.created:
+        click.echo(f"\n{len(report.created)} new entit{'y' if len(report.created) == 1 else 'ies'} (names not in the store):")
+        click.echo(table([{"id": eid, "name": name, "from": why} for eid, name, why in report.created]))
+    if report.unresolved:
+        click.echo(f"\n{len(report.unresolved)} name(s) not resolved:")
+        for name, where, why in report.unresolved:
+            click.echo(f"  {name} ({where}): {why}")
+    skipped = len(report.skipped) + sum(report.skipped_kinds.values())
+    if skipped:
+        click.echo(f"\n{skipped} record(s) skipped:")
+        for kind, count in sorted(report.skipped_kinds.items()):
+            click.echo(f"  {count} {kind} record(s): not imported")
+        for where, why in report.skipped:
+            click.echo(f"  {where}: {why}")
+
+
+@click.command()
+@click.argument("keep")
+@click.argument("merged")
+@click.option("--note", help="Why the two are the same (kept with the decision).")
+@store_option
+def merge(keep, merged, note, store_path):
+    """Record that MERGED is the same entity as KEEP (ids, names or aliases).
+
+    MERGED's claims are redirected to KEEP and its names become KEEP's
+    aliases; importers resolve MERGED to KEEP from then on. 'coopgraph unmerge
+    MERGED' undoes it exactly.
+    """
+    from coopgraph.queries.resolve import resolve_entity
+
+    store = open_cli_store(store_path)
+    a, b = resolve_entity(store, keep), resolve_entity(store, merged)
+    result = merge_entities(store, a.id, b.id, note=note)
+    click.echo(f"merged {b.id} ({b.name}) into {a.id} ({a.name}): {result['claims_redirected']} claim(s) redirected, "
+               f"{result['claims_folded']} folded into existing claims")
+
+
+@click.command()
+@click.argument("merged")
+@store_option
+def unmerge(merged, store_path):
+    """Undo the merge decision about MERGED (its id, or its former name): restore it and its claims."""
+    from coopgraph.graph.sqlite_store import fold
+
+    store = open_cli_store(store_path)
+    decisions = store.merges() if hasattr(store, "merges") else []
+    target = merged
+    if merged not in {d["merged"] for d in decisions}:
+        named = [d["merged"] for d in decisions
+                 if any(fold(n) == fold(merged) for e in d["undo"]["entities"] if e["id"] == d["merged"]
+                        for n in [e["name"]] + list(e.get("aliases") or []))]
+        if len(named) == 1:
+            target = named[0]
+    result = unmerge_entity(store, target)
+    click.echo(f"unmerged {result['merged']} from {result['into']}: {result['claims_restored']} claim(s) restored")
+
+
+@click.command()
+@store_option
+@format_option
+def merges(store_path, fmt):
+    """List the recorded merge decisions (merged id, kept id, when, note)."""
+    rows = merge_rows(open_cli_store(store_path))
+    if not rows and fmt == "table":
+        click.echo("no merge decisions recorded")
+        return
+    click.echo(render(rows, fmt))
+
+
+COMMANDS: list = [import_command, merge, unmerge, merges]

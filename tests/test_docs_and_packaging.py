@@ -13,11 +13,21 @@ import pytest
 import coopgraph
 
 
+SUBPACKAGES = ("coopgraph.graph", "coopgraph.loaders", "coopgraph.queries", "coopgraph.cli", "coopgraph.data")
+
+
 def all_modules():
-    names = ["coopgraph"]
-    for info in pkgutil.walk_packages(coopgraph.__path__, "coopgraph."):
-        names.append(info.name)
-    return names
+    # the subpackages live in top-level folders (package-dir), so walk each one
+    names = ["coopgraph", "coopgraph.__main__"]
+    for package_name in SUBPACKAGES:
+        package = importlib.import_module(package_name)
+        names.append(package_name)
+        names.extend(info.name for info in pkgutil.walk_packages(package.__path__, package_name + "."))
+    return sorted(set(names))
+
+
+def test_every_module_is_collected():
+    assert len(all_modules()) > 40
 
 
 @pytest.mark.parametrize("name", all_modules())

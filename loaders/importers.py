@@ -1,0 +1,108 @@
+"""The importers by name, and the one path every import takes into the store.
+
+Each importer reads other people's files into raw records (documents, new
+entities, claims) plus an :class:`~coopgraph.loaders.resolve_names.ImportReport`
+of the names it resolved, created or could not place and the rows it skipped.
+:func:`import_file` then validates the records with the same
+:func:`~coopgraph.loaders.validate.validate_records` as ``coopgraph load``,
+against what the store holds, and writes them all or nothing.
+
+================  ==========================================================
+name              reads
+================  ==========================================================
+``csv``           a spreadsheet saved as CSV, with a column mapping
+``xlsx``          an Excel workbook sheet, with a column mapping
+``sipri``         a SIPRI Arms Transfers Database trade register export
+``ftm``           FollowTheMoney entities (JSON lines; OpenSanctions, Aleph)
+================  ==========================================================
+
+Examples
+--------
+>>> sorted(IMPORTERS)
+['csv', 'ftm', 'sipri', 'xlsx']
+>>> import tempfile, pathlib
+>>> from coopgraph.graph.sqlite_store import SQLiteStore
+>>> from coopgraph.loaders.import_table import Mapping
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "deals.csv").write_text("Seller,Buyer\\nAcme,Zenith\\n", encoding="utf-8")
+>>> store = SQLiteStore(folder / "s.sqlite")
+>>> report = import_file(store, "csv", folder / "deals.csv", mapping=Mapping.from_options(
+...     ["subject=Seller", "object=Buyer"], ["relation=cooperates_with"], create="firm", doc_date="2024"))
+>>> report.counts, store.counts()["claims"]
+({'documents': 1, 'entities': 2, 'claims': 1}, 1)
+"""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable
+
+from coopgraph.graph.schema import Schema, load_schema
+from coopgraph.graph.store import Store
+from coopgraph.loaders.import_ftm import read_ftm
+from coopgraph.loaders.import_sipri import read_sipri
+from coopgraph.loaders.import_table import Mapping, read_table
+from coopgraph.loaders.resolve_names import ImportReport, index_for
+from coopgraph.loaders.validate import validate_records
+
+#: importer name -> function(path, index, **options) -> (raw records, report)
+IMPORTERS: dict[str, Callable[..., Any]] = {
+    "csv": partial(read_table, kind="csv"),
+    "xlsx": partial(read_table, kind="xlsx"),
+    "sipri": read_sipri,
+    "ftm": read_ftm,
+}
+
+#: one line each, for ``coopgraph import --help``
+DESCRIPTIONS = {
+    "csv": "your own CSV of relations, with a column mapping (--map/--set or --mapping FILE)",
+    "xlsx": "your own Excel sheet of relations, with a column mapping",
+    "sipri": "a SIPRI Arms Transfers Database trade register export",
+    "ftm": "FollowTheMoney entities as JSON lines (OpenSanctions, Aleph)",
+}
+
+
+def import_file(store: Store, fmt: str, path: str | os.PathLike, *, schema: Schema | None = None,
+                dry_run: bool = False, **options: Any) -> ImportReport:
+    """Import ``path`` with the importer ``fmt`` into ``store``, all or nothing.
+
+    Parameters
+    ----------
+    store : Store
+        The target; its entities and merge decisions are what names resolve to.
+    fmt : str
+        A key of :data:`IMPORTERS`.
+    path : path
+        The file to import.
+    dry_run : bool
+        Validate and report, but write nothing.
+    **options
+        Passed to the importer (``mapping=`` for ``csv``/``xlsx``).
+
+    Returns
+    -------
+    ImportReport
+        ``counts`` holds what the import validated; ``store_counts`` what the
+        store holds afterwards (unless ``dry_run``).
+
+    Raises
+    ------
+    ValidationError
+        Every problem of the file (file, line/row, field, fix); nothing is written.
+    """
+    if fmt not in IMPORTERS:
+        from coopgraph.graph.errors import CoopgraphError
+
+        raise CoopgraphError(f"unknown import format '{fmt}'; use one of: {', '.join(IMPORTERS)}")
+    schema = schema or load_schema()
+    context, index = index_for(store, schema)
+    if fmt in ("csv", "xlsx") and options.get("mapping") is None:
+        options["mapping"] = Mapping()
+    records, report = IMPORTERS[fmt](Path(path), index, **options)
+    added = validate_records(records, schema, context=context)
+    report.counts = added.counts()
+    if not dry_run:
+        report.store_counts = store.write(added, replace=False)
+    return report
