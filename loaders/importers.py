@@ -14,12 +14,13 @@ name              reads
 ``xlsx``          an Excel workbook sheet, with a column mapping
 ``sipri``         a SIPRI Arms Transfers Database trade register export
 ``ftm``           FollowTheMoney entities (JSON lines; OpenSanctions, Aleph)
+``graphml``       a GraphML file written by ``coopgraph export graphml``
 ================  ==========================================================
 
 Examples
 --------
 >>> sorted(IMPORTERS)
-['csv', 'ftm', 'sipri', 'xlsx']
+['csv', 'ftm', 'graphml', 'sipri', 'xlsx']
 >>> import tempfile, pathlib
 >>> from coopgraph.graph.sqlite_store import SQLiteStore
 >>> from coopgraph.loaders.import_table import Mapping
@@ -42,6 +43,7 @@ from typing import Any, Callable
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.graph.store import Store
 from coopgraph.loaders.import_ftm import read_ftm
+from coopgraph.loaders.import_graphml import read_graphml_records
 from coopgraph.loaders.import_sipri import read_sipri
 from coopgraph.loaders.import_table import Mapping, read_table
 from coopgraph.loaders.resolve_names import ImportReport, index_for
@@ -53,6 +55,7 @@ IMPORTERS: dict[str, Callable[..., Any]] = {
     "xlsx": partial(read_table, kind="xlsx"),
     "sipri": read_sipri,
     "ftm": read_ftm,
+    "graphml": read_graphml_records,
 }
 
 #: one line each, for ``coopgraph import --help``
@@ -61,6 +64,7 @@ DESCRIPTIONS = {
     "xlsx": "your own Excel sheet of relations, with a column mapping",
     "sipri": "a SIPRI Arms Transfers Database trade register export",
     "ftm": "FollowTheMoney entities as JSON lines (OpenSanctions, Aleph)",
+    "graphml": "a GraphML file written by 'coopgraph export graphml' (lossless round trip)",
 }
 
 

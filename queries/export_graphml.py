@@ -6,7 +6,7 @@ Every attribute is declared by a ``<key>`` of one type (:data:`NODE_KEYS`,
 :data:`EDGE_KEYS`, :data:`GRAPH_KEYS`); a value that is absent is left out, never
 written as ``None``. Lists and mappings (aliases, citations, attributes, the
 documents) are JSON text in keys whose name ends in ``_json``, so
-:func:`read_graphml` gives back exactly the dataset that was written.
+:func:`coopgraph.loaders.import_graphml.read_graphml` gives back exactly the dataset that was written.
 
 The writer streams (``lxml.etree.xmlfile``): it holds one element at a time,
 and writes to a temporary file that replaces ``path`` only when complete.
@@ -180,6 +180,7 @@ def write_graphml(data: Dataset, path: str | os.PathLike, schema: Schema | None 
     >>> g = nx.read_graphml(target)
     >>> g.nodes["system:x"]["name"], g.nodes["system:x"]["aliases_json"]
     ('X', '["X-1"]')
+    >>> from coopgraph.loaders.import_graphml import read_graphml
     >>> read_graphml(target) == ds
     True
     """
@@ -241,120 +242,3 @@ def _write_values(xf, owner: str, values: list[tuple[str, Any]]) -> None:
 
 
 # --- reading ----------------------------------------------------------------------
-
-
-def _bool(text: str) -> bool:
-    return text.strip().lower() in ("true", "1")
-
-
-_PARSERS: dict[str, Callable[[str], Any]] = {
-    "boolean": _bool, "int": int, "long": int, "float": float, "double": float, "string": str,
-}
-
-
-def read_graphml(path: str | os.PathLike) -> Dataset:
-    """Read a GraphML file written by :func:`write_graphml` back into a :class:`Dataset`.
-
-    Keys are matched by ``attr.name``, so a file another tool re-saved (yEd,
-    Gephi) still reads as long as the names survive. Unknown keys are ignored.
-    The result is not validated against the schema: pass it through
-    :func:`coopgraph.loaders.validate_records` (``coopgraph import graphml``
-    does) before writing it to a store.
-
-    Raises
-    ------
-    CoopgraphError
-        When the file is not GraphML or lacks what a coopgraph graph needs
-        (a node without a type or name, an edge without citations ...).
-    """
-    try:
-        tree_iter = etree.iterparse(str(path), events=("end",), huge_tree=True,
-                                    resolve_entities=False, no_network=True)
-        keys: dict[str, tuple[str, Callable[[str], Any]]] = {}
-        data = Dataset()
-        for _, element in tree_iter:
-            tag = etree.QName(element).localname
-            if tag == "key":
-                keys[element.get("id")] = (element.get("attr.name") or element.get("id"),
-                                           _PARSERS.get(element.get("attr.type") or "string", str))
-            elif tag == "node":
-                values = _values(element, keys)
-                data.entities[element.get("id")] = _entity(element, values, path)
-                element.clear()
-            elif tag == "edge":
-                values = _values(element, keys)
-                claim = _claim(element, values, path)
-                data.claims[claim.id] = claim
-                element.clear()
-            elif tag == "graph":
-                values = _values(element, keys)
-                for doc in json.loads(values.get("documents_json") or "[]"):
-                    data.documents[doc["id"]] = Document(**doc)
-    except etree.XMLSyntaxError as exc:
-        raise CoopgraphError(f"{path}: not well-formed XML: {exc}") from None
-    except OSError as exc:
-        raise CoopgraphError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except (ValueError, TypeError, KeyError) as exc:
-        raise CoopgraphError(f"{path}: not a coopgraph GraphML file: {exc}") from None
-    data.documents = dict(sorted(data.documents.items()))
-    data.entities = dict(sorted(data.entities.items()))
-    data.claims = dict(sorted(data.claims.items()))
-    return data
-
-
-def _values(element: etree._Element, keys: dict[str, tuple[str, Callable[[str], Any]]]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for child in element:
-        if etree.QName(child).localname != "data":
-            continue
-        name, parse = keys.get(child.get("key"), (child.get("key"), str))
-        values[name] = parse(child.text or "")
-    return values
-
-
-def _need(values: dict[str, Any], name: str, element: etree._Element, path) -> Any:
-    if values.get(name) in (None, ""):
-        what = etree.QName(element).localname
-        raise CoopgraphError(f"{path}:{element.sourceline}: {what} {element.get('id')!r} has no '{name}'")
-    return values[name]
-
-
-def _entity(element: etree._Element, values: dict[str, Any], path) -> Entity:
-    return Entity(
-        id=element.get("id"),
-        type=_need(values, "type", element, path),
-        name=_need(values, "name", element, path),
-        aliases=tuple(json.loads(values.get("aliases_json") or "[]")),
-        country=values.get("country"),
-        description=values.get("description"),
-        wikidata=values.get("wikidata"),
-        attributes=json.loads(values.get("attributes_json") or "{}"),
-    )
-
-
-def _claim(element: etree._Element, values: dict[str, Any], path) -> Claim:
-    amount = values.get("value_amount")
-    claim = Claim(
-        subject=element.get("source"),
-        relation=_need(values, "relation", element, path),
-        object=element.get("target"),
-        date=values.get("date"),
-        start=values.get("start"),
-        end=values.get("end"),
-        circa=bool(values.get("circa", False)),
-        status=values.get("status") or "reported",
-        confidence=float(values.get("confidence", 0.8)),
-        quantity=values.get("quantity"),
-        unit=values.get("unit"),
-        value=None if amount is None else Value(float(amount), values.get("value_currency") or "",
-                                                bool(values.get("value_estimate", False))),
-        key=values.get("key"),
-        citations=tuple(Citation(**c) for c in json.loads(_need(values, "citations_json", element, path))),
-        notes=values.get("notes"),
-        attributes=json.loads(values.get("attributes_json") or "{}"),
-    )
-    given = element.get("id") or values.get("claim_id")
-    if given and given != claim.id:
-        raise CoopgraphError(f"{path}:{element.sourceline}: edge {given!r} does not match its content "
-                             f"(its subject, relation, object, dates, quantity and key give {claim.id})")
-    return claim

@@ -20,7 +20,8 @@ from coopgraph.loaders.records import RawRecord
 from coopgraph.queries import export_neo4j_csv as neo
 from coopgraph.queries.export_cypher import cypher_statements, literal_rows, split_statements, write_cypher
 from coopgraph.queries.export_gexf import write_gexf
-from coopgraph.queries.export_graphml import EDGE_KEYS, GRAPH_KEYS, NODE_KEYS, read_graphml, write_graphml
+from coopgraph.loaders.import_graphml import read_graphml
+from coopgraph.queries.export_graphml import EDGE_KEYS, GRAPH_KEYS, NODE_KEYS, write_graphml
 from coopgraph.queries.export_json import write_json
 from coopgraph.queries.export_table import read_table, write_csv, write_xlsx
 from coopgraph.queries.exports import EXPORTERS

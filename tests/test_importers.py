@@ -405,3 +405,17 @@ def test_real_ftm_files(store_path):
     assert fsf.rows == 7 and dict(fsf.skipped_kinds) == {"Address": 1}
     assert len([c for c in fsf.created if c[2].startswith("FtM ")]) == 6  # 4 Person, 2 Organization
     assert {"state:belarus", "state:iran"} <= {eid for eid, _, _ in fsf.created}  # from country codes
+
+
+def test_import_graphml_of_our_own_export_round_trips(run, mini_store_path, tmp_path):
+    exported = tmp_path / "mini.graphml"
+    assert run("export", "graphml", exported, "--store", mini_store_path).exit_code == 0
+    fresh = tmp_path / "fresh.sqlite"
+    result = run("import", "graphml", exported, "--store", fresh)
+    assert result.exit_code == 0, result.output
+    shown = run("show", "Falcon", "--store", fresh)
+    assert "Twelve Falcons reached the Freedonian Air Force in June 2001." in " ".join(shown.output.split())
+    again = tmp_path / "again.graphml"
+    run("export", "graphml", again, "--store", fresh, "--around", "Falcon", "--depth", "3")
+    run("export", "graphml", exported, "--store", mini_store_path, "--around", "Falcon", "--depth", "3")
+    assert again.read_bytes() == exported.read_bytes()
