@@ -53,7 +53,6 @@ import csv
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any
 
 from coopgraph.graph.errors import Problem, ValidationError
 from coopgraph.graph.model import Entity

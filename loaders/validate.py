@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Iterable
+from typing import Iterable
 
 from coopgraph.graph.dates import DateFormatError, PartialDate
 from coopgraph.graph.errors import Problem, ValidationError

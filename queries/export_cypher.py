@@ -23,14 +23,14 @@ by :func:`cypher_string`, never pasted text.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections import defaultdict
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from coopgraph.graph.errors import CoopgraphError
-from coopgraph.graph.model import Claim, Dataset, Document, Entity
+from coopgraph.graph.model import Dataset
+from coopgraph.graph.neo4j_model import claim_properties, document_properties, entity_properties
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.atomic import atomic_output
 
@@ -99,38 +99,6 @@ def cypher_map(values: dict[str, Any]) -> str:
     return "{" + ", ".join(items) + "}"
 
 
-def entity_properties(entity: Entity) -> dict[str, Any]:
-    """The properties of an entity node (absent values included as ``None``)."""
-    return {"id": entity.id, "name": entity.name, "type": entity.type, "aliases": list(entity.aliases),
-            "country": entity.country, "description": entity.description, "wikidata": entity.wikidata,
-            "attributes": json.dumps(entity.attributes, ensure_ascii=False) if entity.attributes else None}
-
-
-def document_properties(doc: Document) -> dict[str, Any]:
-    """The properties of a document node."""
-    return doc.to_dict()
-
-
-def claim_properties(claim: Claim) -> dict[str, Any]:
-    """The properties of a claim's relationship (absent values included as ``None``)."""
-    first = claim.first_date
-    value = claim.value
-    return {
-        "claim_id": claim.id, "relation": claim.relation, "date": claim.date, "start": claim.start, "end": claim.end,
-        "circa": claim.circa, "status": claim.status, "confidence": float(claim.confidence),
-        "quantity": claim.quantity, "unit": claim.unit,
-        "value_amount": float(value.amount) if value else None, "value_currency": value.currency if value else None,
-        "value_estimate": value.estimate if value else None, "key": claim.key, "notes": claim.notes,
-        "year": first.year if first else None, "month": first.month if first else None,
-        "day": first.day if first else None,
-        "citations": json.dumps([c.to_dict() for c in claim.citations], ensure_ascii=False),
-        "documents": [c.document for c in claim.citations],
-        "locators": [c.locator for c in claim.citations],
-        "quotes": [c.quote for c in claim.citations],
-        "attributes": json.dumps(claim.attributes, ensure_ascii=False) if claim.attributes else None,
-    }
-
-
 def _batches(rows: list[str]) -> Iterator[list[str]]:
     for i in range(0, len(rows), BATCH):
         yield rows[i:i + BATCH]
@@ -146,7 +114,7 @@ def cypher_statements(data: Dataset, schema: Schema | None = None) -> Iterator[s
 
     Examples
     --------
-    >>> from coopgraph.graph.model import Citation
+    >>> from coopgraph.graph.model import Citation, Claim, Entity
     >>> ds = Dataset(entities={"firm:a": Entity("firm:a", "firm", "A"), "system:x": Entity("system:x", "weapon_system", "X")})
     >>> c = Claim("firm:a", "manufactures", "system:x", citations=(Citation("d", "p. 1", "A makes X"),))
     >>> ds.claims[c.id] = c
@@ -225,6 +193,7 @@ def write_cypher(data: Dataset, path: str | os.PathLike, schema: Schema | None =
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> from coopgraph.graph.model import Entity
     >>> ds = Dataset(entities={"firm:a": Entity("firm:a", "firm", "A'); MATCH (n) DETACH DELETE n //")})
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "g.cypher"
     >>> write_cypher(ds, target)

@@ -18,12 +18,12 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from lxml import etree
 
 from coopgraph.graph.errors import CoopgraphError
-from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
+from coopgraph.graph.model import Claim, Dataset, Entity
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.atomic import atomic_output
 

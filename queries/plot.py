@@ -12,8 +12,10 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-
 from coopgraph.queries.atomic import atomic_output
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SUFFIXES = (".png", ".svg", ".html")
 
@@ -79,7 +81,7 @@ def plot_chains(chains: Iterable[dict[str, Any]], path: str | os.PathLike, title
     return graph.number_of_edges()
 
 
-def plot_timeline(counts: pd.DataFrame, path: str | os.PathLike, title: str = "Claims per period") -> int:
+def plot_timeline(counts: "pd.DataFrame", path: str | os.PathLike, title: str = "Claims per period") -> int:
     """Stacked bars of claims per period by relation type. Returns the number of periods drawn."""
     import pandas as pd
 

@@ -10,7 +10,6 @@ import sys
 
 import pytest
 
-import coopgraph
 
 
 SUBPACKAGES = ("coopgraph.graph", "coopgraph.loaders", "coopgraph.queries", "coopgraph.cli", "coopgraph.data")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,7 +17,7 @@ from coopgraph.graph.schema import load_schema
 from coopgraph.loaders import load_files, validate_records
 from coopgraph.loaders.records import RawRecord
 from coopgraph.queries import export_neo4j_csv as neo
-from coopgraph.queries.export_cypher import cypher_statements, literal_rows, split_statements, write_cypher
+from coopgraph.queries.export_cypher import literal_rows, split_statements, write_cypher
 from coopgraph.queries.export_gexf import write_gexf
 from coopgraph.loaders.import_graphml import read_graphml
 from coopgraph.queries.export_graphml import EDGE_KEYS, GRAPH_KEYS, NODE_KEYS, write_graphml

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from coopgraph.graph.errors import ValidationError
 from coopgraph.graph.store import open_store
 from coopgraph.loaders.import_table import Mapping
 from coopgraph.loaders.importers import import_file
