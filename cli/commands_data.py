@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from coopgraph.cli.options import format_option, store_option
+from coopgraph.cli.options import format_option, progress_bar, quiet_option, store_option
 from coopgraph.cli.output import render, table, to_json
-from coopgraph.cli.stores import open_cli_store
+from coopgraph.cli.stores import StoreSpec, open_bolt_store, open_cli_store
 from coopgraph.graph.schema import load_schema
 from coopgraph.graph.store import open_store
 from coopgraph.loaders import load_files, load_into
@@ -24,30 +24,67 @@ _FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_t
 @click.command()
 @_FILES
 @click.option("--replace", is_flag=True, help="Rebuild the store from the bundled dataset plus FILES, dropping anything loaded before.")
+@click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True, help="Rows per batch (Neo4j).")
+@quiet_option
 @store_option
-def load(files, replace, store_path):
+def load(files, replace, batch_size, quiet, store_spec):
     """Validate FILES (YAML, JSON or CSV claims, entities, documents) and add them to the store.
 
-    All or nothing: if any record is invalid, every problem is listed with its
-    file, line and field, and the store is left exactly as it was.
+    All or nothing on the embedded store: if any record is invalid, every problem
+    is listed with its file, line and field, and the store is left exactly as it
+    was. On Neo4j (--backend neo4j) nothing is sent unless all files validate;
+    batches then merge on ids, so a load that fails midway can simply be re-run.
     """
-    store = open_store(store_path)
-    if not store.exists() and not replace:
-        store = open_cli_store(store_path)
-    counts = load_into(store, files, replace=replace)
-    click.echo(f"loaded {len(files)} file(s) into {store.path}: "
+    if store_spec.is_bolt:
+        with progress_bar("loading into Neo4j", quiet) as progress:
+            store = open_bolt_store(store_spec, batch_size=batch_size, progress=progress)
+            counts = load_into(store, files, replace=replace or not store.exists())
+        where = store_spec.uri
+    else:
+        store = open_store(store_spec.path)
+        if not store.exists() and not replace:
+            store = open_cli_store(store_spec)
+        counts = load_into(store, files, replace=replace)
+        where = store.path
+    click.echo(f"loaded {len(files)} path(s) into {where}: "
                f"{counts['documents']} documents, {counts['entities']} entities, {counts['claims']} claims, {counts['citations']} citations")
+
+
+@click.command()
+@click.option("--replace", is_flag=True, help="Delete coopgraph's nodes in Neo4j first, so it holds exactly the embedded store.")
+@click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True, help="Rows per UNWIND batch.")
+@click.option("--row-by-row", is_flag=True, help="One statement per row instead of batches (slow; for comparison).")
+@quiet_option
+@store_option
+def push(replace, batch_size, row_by_row, quiet, store_spec):
+    """Copy the embedded store (--store) into Neo4j (--uri, --user, $NEO4J_PASSWORD).
+
+    Constraints first, then UNWIND batches that MERGE on stable ids: pushing twice
+    changes nothing.
+    """
+    import time
+
+    source = open_cli_store(StoreSpec(store_spec.path))
+    data = source.dataset()
+    started = time.perf_counter()
+    with progress_bar("pushing to Neo4j", quiet) as progress:
+        target = open_bolt_store(store_spec, batch_size=batch_size, progress=progress)
+        counts = target.write(data, replace=replace, batched=not row_by_row)
+    seconds = time.perf_counter() - started
+    rows = len(data.documents) + len(data.entities) + len(data.claims)
+    click.echo(f"pushed {rows} rows to {store_spec.uri} in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s); "
+               f"it holds {counts['documents']} documents, {counts['entities']} entities, {counts['claims']} claims")
 
 
 @click.command()
 @_FILES
 @store_option
-def validate(files, store_path):
+def validate(files, store_spec):
     """Check FILES without writing anything; exit status 1 when a problem is found.
 
     Claims may refer to entities and documents already in the store.
     """
-    store = open_cli_store(store_path)
+    store = open_cli_store(store_spec)
     data = load_files(files, context=store.dataset())
     counts = data.counts()
     click.echo(f"ok: {counts['documents']} documents, {counts['entities']} entities, {counts['claims']} claims in {len(files)} file(s)")
@@ -56,9 +93,9 @@ def validate(files, store_path):
 @click.command()
 @store_option
 @format_option
-def stats(store_path, fmt):
+def stats(store_spec, fmt):
     """Counts by entity type, relation type and document, and the span of years."""
-    report = stats_query(open_cli_store(store_path))
+    report = stats_query(open_cli_store(store_spec))
     if fmt == "json":
         click.echo(to_json(report))
     else:
@@ -70,9 +107,9 @@ def stats(store_path, fmt):
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most entities to list.")
 @store_option
 @format_option
-def search(text, limit, store_path, fmt):
+def search(text, limit, store_spec, fmt):
     """Find entities whose id, name or alias contains TEXT (case-insensitive)."""
-    rows = search_query(open_cli_store(store_path), text, limit=limit)
+    rows = search_query(open_cli_store(store_spec), text, limit=limit)
     if not rows and fmt == "table":
         click.echo(f"no entity matches '{text}'")
         return
@@ -83,9 +120,9 @@ def search(text, limit, store_path, fmt):
 @click.argument("entity")
 @store_option
 @format_option
-def show(entity, store_path, fmt):
+def show(entity, store_spec, fmt):
     """Show ENTITY (an id, name or alias) with all its claims, dates and citations."""
-    report = show_query(open_cli_store(store_path), entity)
+    report = show_query(open_cli_store(store_spec), entity)
     if fmt == "json":
         click.echo(to_json(report))
         return
@@ -135,4 +172,4 @@ def schema_command(fmt):
     click.echo(render(rows, fmt))
 
 
-COMMANDS = [load, validate, stats, search, show, schema_command]
+COMMANDS = [load, push, validate, stats, search, show, schema_command]

@@ -24,7 +24,7 @@ from coopgraph.queries.exports import DIRECTORY_FORMATS, EXPORTERS
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most chains (with --chains-from).")
 @filter_options
 @store_option
-def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, limit, claim_filter, store_path):
+def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, limit, claim_filter, store_spec):
     """Write the graph, or the part the options choose, to PATH in FORMAT.
 
     \b
@@ -56,7 +56,7 @@ def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, li
         raise click.BadParameter(f"'{path}' is a directory; {fmt} writes one file", param_hint="PATH")
     from coopgraph.queries.subgraph import select_subgraph
 
-    store = open_cli_store(store_path)
+    store = open_cli_store(store_spec)
     dataset = select_subgraph(store.dataset(), claim_filter=claim_filter, types=types, around=around,
                               depth=depth or 1, chains_from=list(chains_from), chains_to=list(chains_to),
                               max_hops=max_hops, chains_limit=limit)

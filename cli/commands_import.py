@@ -13,7 +13,7 @@ import click
 
 from coopgraph.cli.options import format_option, store_option
 from coopgraph.cli.output import render, table, to_json
-from coopgraph.cli.stores import open_cli_store
+from coopgraph.cli.stores import open_cli_store, require_embedded
 from coopgraph.loaders.importers import DESCRIPTIONS, IMPORTERS, import_file
 from coopgraph.loaders.resolve_names import ImportReport, merge_entities, merge_rows, unmerge_entity
 
@@ -40,7 +40,7 @@ _TABLE_FORMATS = ("csv", "xlsx")
 @store_option
 @format_option
 def import_command(import_format, file, mapping_file, maps, sets, create, sheet, doc_id, doc_title, doc_date, dry_run,
-                   store_path, fmt):
+                   store_spec, fmt):
     """Import FILE in FORMAT into the store, through the same validation as 'load'.
 
     All or nothing: every problem is listed with its file, line or row, field
@@ -61,7 +61,7 @@ def import_command(import_format, file, mapping_file, maps, sets, create, sheet,
         given = [name for name, value in table_only.items() if value]
         if given:
             raise click.UsageError(f"{', '.join(given)} only apply to csv and xlsx imports")
-    store = open_cli_store(store_path)
+    store = open_cli_store(store_spec)
     report = import_file(store, import_format, file, dry_run=dry_run, **options)
     _print_report(report, fmt, dry_run)
 
@@ -116,7 +116,7 @@ def _print_report(report: ImportReport, fmt: str, dry_run: bool) -> None:
 @click.argument("merged")
 @click.option("--note", help="Why the two are the same (kept with the decision).")
 @store_option
-def merge(keep, merged, note, store_path):
+def merge(keep, merged, note, store_spec):
     """Record that MERGED is the same entity as KEEP (ids, names or aliases).
 
     MERGED's claims are redirected to KEEP and its names become KEEP's
@@ -125,7 +125,7 @@ def merge(keep, merged, note, store_path):
     """
     from coopgraph.queries.resolve import resolve_entity
 
-    store = open_cli_store(store_path)
+    store = open_cli_store(require_embedded(store_spec, 'merge decisions'))
     a, b = resolve_entity(store, keep), resolve_entity(store, merged)
     result = merge_entities(store, a.id, b.id, note=note)
     click.echo(f"merged {b.id} ({b.name}) into {a.id} ({a.name}): {result['claims_redirected']} claim(s) redirected, "
@@ -135,11 +135,11 @@ def merge(keep, merged, note, store_path):
 @click.command()
 @click.argument("merged")
 @store_option
-def unmerge(merged, store_path):
+def unmerge(merged, store_spec):
     """Undo the merge decision about MERGED (its id, or its former name): restore it and its claims."""
     from coopgraph.graph.sqlite_store import fold
 
-    store = open_cli_store(store_path)
+    store = open_cli_store(require_embedded(store_spec, 'merge decisions'))
     decisions = store.merges() if hasattr(store, "merges") else []
     target = merged
     if merged not in {d["merged"] for d in decisions}:
@@ -155,9 +155,9 @@ def unmerge(merged, store_path):
 @click.command()
 @store_option
 @format_option
-def merges(store_path, fmt):
+def merges(store_spec, fmt):
     """List the recorded merge decisions (merged id, kept id, when, note)."""
-    rows = merge_rows(open_cli_store(store_path))
+    rows = merge_rows(open_cli_store(require_embedded(store_spec, 'merge decisions')))
     if not rows and fmt == "table":
         click.echo("no merge decisions recorded")
         return

@@ -37,7 +37,7 @@ def _frame_out(frame, fmt):
 @plot_option
 @store_option
 @format_option
-def chains(sources, targets, max_hops, via, limit, quotes, claim_filter, plot_path, store_path, fmt):
+def chains(sources, targets, max_hops, via, limit, quotes, claim_filter, plot_path, store_spec, fmt):
     """Dependency chains: which technologies and goods flowed from whom to whom, when, on whose evidence.
 
     Follows flow relations in their direction, hop by hop, each hop no earlier
@@ -50,7 +50,7 @@ def chains(sources, targets, max_hops, via, limit, quotes, claim_filter, plot_pa
       coopgraph chains --from country:Russia --to "country:China&type:weapon_system"
       coopgraph chains --from Su-27 --to J-11 --format csv
     """
-    store = open_cli_store(store_path)
+    store = open_cli_store(store_spec)
     via_types = [t.strip() for v in via for t in v.split(",") if t.strip()] or None
     result = chains_query(store.graph(), list(sources) or [DEFAULT_FROM], list(targets) or [DEFAULT_TO],
                           claim_filter=claim_filter, max_hops=max_hops, via=via_types, limit=limit)
@@ -83,9 +83,9 @@ def plot_chains_file(chains_rows, path):
 @filter_options
 @store_option
 @format_option
-def path(source, target, flow_only, limit, claim_filter, store_path, fmt):
+def path(source, target, flow_only, limit, claim_filter, store_spec, fmt):
     """Shortest paths from SOURCE to TARGET, with the claims and citations of every hop."""
-    rows = paths_query(open_cli_store(store_path).graph(), source, target, flow_only=flow_only,
+    rows = paths_query(open_cli_store(store_spec).graph(), source, target, flow_only=flow_only,
                        claim_filter=claim_filter, limit=limit)
     if fmt == "json":
         click.echo(to_json(rows))
@@ -115,9 +115,9 @@ def path(source, target, flow_only, limit, claim_filter, store_path, fmt):
 @filter_options
 @store_option
 @format_option
-def neighbours(entity, depth, cap, types, claim_filter, store_path, fmt):
+def neighbours(entity, depth, cap, types, claim_filter, store_spec, fmt):
     """Entities within --depth claims of ENTITY (high-degree entities capped; the cut is counted)."""
-    report = neighbours_query(open_cli_store(store_path).graph(), entity, depth=depth, types=types, cap=cap,
+    report = neighbours_query(open_cli_store(store_spec).graph(), entity, depth=depth, types=types, cap=cap,
                               claim_filter=claim_filter)
     if fmt == "json":
         click.echo(to_json(report))
@@ -136,9 +136,9 @@ def neighbours(entity, depth, cap, types, claim_filter, store_path, fmt):
 @filter_options
 @store_option
 @format_option
-def centrality(measure, top, flow_only, k, types, claim_filter, store_path, fmt):
+def centrality(measure, top, flow_only, k, types, claim_filter, store_spec, fmt):
     """Rank entities by centrality, on the whole graph or a time window (--from-date/--to-date)."""
-    report = centrality_query(open_cli_store(store_path).graph(), measure, types=types, top=top,
+    report = centrality_query(open_cli_store(store_spec).graph(), measure, types=types, top=top,
                               claim_filter=claim_filter, flow_only=flow_only, k=k)
     if fmt == "json":
         click.echo(to_json(report))
@@ -157,9 +157,9 @@ def centrality(measure, top, flow_only, k, types, claim_filter, store_path, fmt)
 @filter_options
 @store_option
 @format_option
-def brokers(sources, targets, top, claim_filter, store_path, fmt):
+def brokers(sources, targets, top, claim_filter, store_spec, fmt):
     """Entities whose removal disconnects the most supplier → recipient pairs (dominators on the flow graph)."""
-    report = brokers_query(open_cli_store(store_path).graph(), list(sources) or None, list(targets) or None,
+    report = brokers_query(open_cli_store(store_spec).graph(), list(sources) or None, list(targets) or None,
                            claim_filter=claim_filter, top=top)
     if fmt == "json":
         click.echo(to_json(report))
@@ -177,14 +177,14 @@ def brokers(sources, targets, top, claim_filter, store_path, fmt):
 @filter_options
 @store_option
 @format_option
-def impact(remove, sources, targets, max_hops, claim_filter, store_path, fmt):
+def impact(remove, sources, targets, max_hops, claim_filter, store_spec, fmt):
     """What if REMOVE (suppliers, firms, technologies) dropped out? Which recipients lose every chain?
 
     \b
     Example:
       coopgraph impact AL-31F --to "country:China"
     """
-    report = impact_query(open_cli_store(store_path).graph(), remove, list(sources) or [DEFAULT_FROM],
+    report = impact_query(open_cli_store(store_spec).graph(), remove, list(sources) or [DEFAULT_FROM],
                           list(targets) or [DEFAULT_TO], claim_filter=claim_filter, max_hops=max_hops)
     if fmt == "json":
         click.echo(to_json(report))
@@ -210,14 +210,14 @@ def impact(remove, sources, targets, max_hops, claim_filter, store_path, fmt):
 @plot_option
 @store_option
 @format_option
-def timeline(entity, relations, by, counts, types, claim_filter, plot_path, store_path, fmt):
+def timeline(entity, relations, by, counts, types, claim_filter, plot_path, store_spec, fmt):
     """Claims in date order (optionally about ENTITY), with counts per period and a chart (--plot)."""
     from coopgraph.graph.schema import load_schema
 
     rels = [r.strip() for value in relations for r in value.split(",") if r.strip()] or None
     for rel in rels or ():
         load_schema().relation(rel)
-    rows = timeline_query(open_cli_store(store_path).graph(), entity, relations=rels, entity_types=types,
+    rows = timeline_query(open_cli_store(store_spec).graph(), entity, relations=rels, entity_types=types,
                           claim_filter=claim_filter)
     table_counts = timeline_counts(rows, by)
     if plot_path:
@@ -244,9 +244,9 @@ def timeline(entity, relations, by, counts, types, claim_filter, plot_path, stor
 @filter_options
 @store_option
 @format_option
-def lineage(entity, depth, claim_filter, store_path, fmt):
+def lineage(entity, depth, claim_filter, store_spec, fmt):
     """Design lineage of ENTITY: derived-from, copied-from and licensed relations, both ways, dated and cited."""
-    rows = lineage_query(open_cli_store(store_path).graph(), entity, depth=depth, claim_filter=claim_filter)
+    rows = lineage_query(open_cli_store(store_spec).graph(), entity, depth=depth, claim_filter=claim_filter)
     if fmt == "table" and not rows:
         click.echo(f"no lineage claims for {entity}")
         return

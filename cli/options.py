@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import sys
 from pathlib import Path
 
 import click
@@ -11,15 +13,33 @@ from coopgraph.cli.output import FORMATS
 
 
 def store_option(func):
-    """``--store PATH``: the embedded store file."""
-    return click.option(
-        "--store",
-        "store_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        envvar="COOPGRAPH_STORE",
-        show_envvar=True,
-        help="Embedded store file (default: a per-user data location). Built from the bundled dataset on first use.",
-    )(func)
+    """``--store PATH`` plus ``--backend embedded|neo4j`` and the Bolt connection options.
+
+    The command receives one ``store_spec`` (:class:`coopgraph.cli.stores.StoreSpec`).
+    """
+    options = [
+        click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path), envvar="COOPGRAPH_STORE",
+                     show_envvar=True,
+                     help="Embedded store file (default: a per-user data location). Built from the bundled dataset on first use."),
+        click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
+                     envvar="COOPGRAPH_BACKEND", show_envvar=True,
+                     help="Store backend: the embedded SQLite file, or a Neo4j (Bolt) server."),
+        click.option("--uri", envvar="NEO4J_URI", show_envvar=True, default="bolt://localhost:7687", show_default=True,
+                     help="Bolt URI of the Neo4j server (with --backend neo4j)."),
+        click.option("--user", envvar="NEO4J_USER", show_envvar=True, default="neo4j", show_default=True,
+                     help="Neo4j user; the password is read from $NEO4J_PASSWORD only, never from the command line."),
+        click.option("--database", envvar="NEO4J_DATABASE", default=None, help="Neo4j database (default: the server's)."),
+    ]
+
+    @functools.wraps(func)
+    def wrapper(*args, store_file, backend, uri, user, database, **kwargs):
+        from coopgraph.cli.stores import StoreSpec
+
+        return func(*args, store_spec=StoreSpec(store_file, backend, uri, user, database), **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
 
 
 def format_option(func):
@@ -32,27 +52,6 @@ def format_option(func):
         show_default=True,
         help="Output format: a table for people, JSON or CSV for programs.",
     )(func)
-
-
-def backend_options(func):
-    """``--backend embedded|neo4j`` with the Bolt connection options."""
-    options = [
-        click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
-                     envvar="COOPGRAPH_BACKEND", help="Store backend: the embedded SQLite file or a Neo4j (Bolt) server."),
-        click.option("--uri", envvar="NEO4J_URI", show_envvar=True, default="bolt://localhost:7687", show_default=True,
-                     help="Bolt URI of the Neo4j server (with --backend neo4j)."),
-        click.option("--user", envvar="NEO4J_USER", show_envvar=True, default="neo4j", show_default=True,
-                     help="Neo4j user name; the password is read from $NEO4J_PASSWORD only."),
-        click.option("--database", envvar="NEO4J_DATABASE", default=None, help="Neo4j database name (default: the server's default)."),
-    ]
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return func(*args, **kwargs)
-
-    for option in reversed(options):
-        wrapper = option(wrapper)
-    return wrapper
 
 
 def filter_options(func):
@@ -111,3 +110,30 @@ def type_option(func):
 
     return click.option("--type", "types", multiple=True, callback=check, metavar="TYPE[,TYPE]",
                         help="Only entities of these types (see 'coopgraph schema').")(func)
+
+
+def quiet_option(func):
+    """``--quiet``: no progress bar."""
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(func)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, quiet: bool = False):
+    """Yield a ``progress(done, total, what)`` callback drawing a bar on a terminal (nothing otherwise)."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    state: dict = {}
+
+    def progress(done: int, total: int, what: str) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield progress
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from coopgraph.graph.errors import StoreError
@@ -10,13 +11,42 @@ from coopgraph.graph.store import Store
 from coopgraph.loaders import open_or_build
 
 
-def open_cli_store(store_path: Path | None, backend: str = "embedded", uri: str | None = None,
-                   user: str | None = None, database: str | None = None) -> Store:
-    """The embedded store (built on first use) or a Bolt store with the password from ``$NEO4J_PASSWORD``."""
-    if backend == "embedded":
-        return open_or_build(store_path)
-    try:
-        from coopgraph.graph.bolt_store import BoltStore
-    except ImportError as exc:  # pragma: no cover - the module ships with the package
-        raise StoreError(f"the neo4j backend is not available: {exc}") from None
-    return BoltStore(uri, user=user, password=os.environ.get("NEO4J_PASSWORD"), database=database)
+@dataclass(frozen=True)
+class StoreSpec:
+    """What ``--store``, ``--backend``, ``--uri``, ``--user`` and ``--database`` said."""
+
+    path: Path | None = None
+    backend: str = "embedded"
+    uri: str | None = None
+    user: str | None = None
+    database: str | None = None
+
+    @property
+    def is_bolt(self) -> bool:
+        return self.backend == "neo4j"
+
+
+def open_bolt_store(spec: StoreSpec, **kwargs) -> Store:
+    """The Bolt store named by ``spec``; the password comes from ``$NEO4J_PASSWORD`` only."""
+    from coopgraph.graph.bolt_store import BoltStore
+
+    return BoltStore(spec.uri, user=spec.user, password=os.environ.get("NEO4J_PASSWORD"), database=spec.database, **kwargs)
+
+
+def open_cli_store(spec: StoreSpec | None) -> Store:
+    """The embedded store (built on first use) or the Bolt store the options name."""
+    spec = spec or StoreSpec()
+    if spec.is_bolt:
+        store = open_bolt_store(spec)
+        if not store.exists():
+            raise StoreError(f"the Neo4j database at {spec.uri} holds no coopgraph graph yet; "
+                             "run 'coopgraph load --backend neo4j --replace' or 'coopgraph push' first")
+        return store
+    return open_or_build(spec.path)
+
+
+def require_embedded(spec: StoreSpec, what: str) -> StoreSpec:
+    """``spec``, or a clear error when a command that needs the embedded store got ``--backend neo4j``."""
+    if spec.is_bolt:
+        raise StoreError(f"{what} live in the embedded store only; drop --backend neo4j")
+    return spec

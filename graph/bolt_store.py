@@ -1,0 +1,374 @@
+"""The Bolt store: the same graph in Neo4j (or any server speaking Bolt and Cypher).
+
+Loading creates uniqueness constraints (or indexes) first, then sends
+``UNWIND $rows`` batches that ``MERGE`` on stable ids, so loading twice changes
+nothing and a large load is fast. Labels and relationship types come only from
+the schema, checked before they are formatted into a statement; every value
+travels as a parameter. A failed batch raises :class:`BatchError` naming the
+rows it held; re-running the load completes it.
+
+The password is never an argument on a command line: the CLI reads it from
+``$NEO4J_PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from coopgraph.graph.errors import StoreError
+from coopgraph.graph.model import Claim, Dataset, Entity
+from coopgraph.graph.neo4j_model import (
+    claim_from_properties, claim_properties, document_from_properties, document_properties, entity_from_properties,
+    entity_properties, without_nulls,
+)
+from coopgraph.graph.schema import Schema, load_schema
+from coopgraph.graph.store import Store
+
+DEFAULT_BATCH = 1000
+
+
+class BatchError(StoreError):
+    """A batch failed; ``rows`` holds the ids it carried."""
+
+    def __init__(self, what: str, rows: list[str], cause: Exception):
+        self.rows = rows
+        shown = ", ".join(rows[:10]) + (f" … ({len(rows)} in all)" if len(rows) > 10 else "")
+        super().__init__(f"loading {what} failed for the batch holding {shown}: {cause}; "
+                         "the load can be re-run (it merges on ids, so nothing is duplicated)")
+
+
+def _escape_for_inlining(value: Any) -> Any:
+    r"""Backslash-escape ``\\`` and ``'`` in every string of a parameter value.
+
+    FalkorDB's Bolt endpoint pastes string parameters into a single-quoted
+    Cypher literal without escaping them: a quote breaks the statement and a
+    backslash sequence is read as an escape. Escaping first makes the value
+    arrive exactly as sent.
+
+    >>> _escape_for_inlining({"name": "it's", "aliases": ["a\\b"]})
+    {'name': "it\\'s", 'aliases': ['a\\\\b']}
+    """
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, list):
+        return [_escape_for_inlining(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escape_for_inlining(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The few places where servers speaking Cypher differ."""
+
+    name: str
+    constraints: tuple[str, ...]
+    #: how parameter values must be prepared before they are sent
+    prepare: Callable[[Any], Any] = staticmethod(lambda value: value)
+    #: largest statement plus parameters the server takes, in bytes (``None``: no limit)
+    max_bytes: int | None = None
+
+
+NEO4J = Dialect("neo4j", (
+    "CREATE CONSTRAINT coopgraph_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT coopgraph_document_id IF NOT EXISTS FOR (d:Document) REQUIRE d.id IS UNIQUE",
+))
+# FalkorDB takes unique constraints only as a Redis command; over Bolt an index gives the fast MERGE look-up.
+FALKORDB = Dialect("falkordb", (
+    "CREATE INDEX FOR (n:Entity) ON (n.id)",
+    "CREATE INDEX FOR (d:Document) ON (d.id)",
+), _escape_for_inlining, max_bytes=3000)
+# FalkorDB 4.16's Bolt endpoint crashes (the whole server) when a statement with its inlined
+# parameters passes about 4 KB (measured: 4,050 bytes work, 4,080 do not); 3,000 leaves room.
+DIALECTS = {d.name: d for d in (NEO4J, FALKORDB)}
+
+# -- statements (labels and types are formatted in only after the schema has checked them) --------------
+DOCUMENTS_MERGE = "UNWIND $rows AS row MERGE (d:Document {id: row.id}) SET d = row"
+ENTITIES_MERGE = "UNWIND $rows AS row MERGE (n:Entity {{id: row.id}}) SET n = row SET n:{label}"
+CLAIMS_MERGE = ("UNWIND $rows AS row MATCH (s:Entity {{id: row.s}}) MATCH (o:Entity {{id: row.o}}) "
+                "MERGE (s)-[r:{rel_type} {{claim_id: row.props.claim_id}}]->(o) SET r = row.props")
+CLAIM_MERGE_ONE = ("MATCH (s:Entity {{id: $s}}) MATCH (o:Entity {{id: $o}}) "
+                   "MERGE (s)-[r:{rel_type} {{claim_id: $claim_id}}]->(o) SET r = $props")
+ENTITY_MERGE_ONE = "MERGE (n:Entity {{id: $id}}) SET n = $props SET n:{label}"
+DELETE_ALL = "MATCH (n) WHERE n:Entity OR n:Document DETACH DELETE n"
+READ_DOCUMENTS = "MATCH (d:Document) RETURN properties(d) AS p ORDER BY p.id"
+READ_ENTITIES = "MATCH (n:Entity) RETURN properties(n) AS p ORDER BY p.id"
+READ_CLAIMS = "MATCH (s:Entity)-[r]->(o:Entity) WHERE r.claim_id IS NOT NULL RETURN s.id AS s, o.id AS o, properties(r) AS p"
+READ_ENTITY = "MATCH (n:Entity {id: $id}) RETURN properties(n) AS p"
+FIND_ENTITIES = ("MATCH (n:Entity) WHERE toLower(n.id) CONTAINS $text OR toLower(n.name) CONTAINS $text "
+                 "OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) CONTAINS $text) "
+                 "RETURN properties(n) AS p ORDER BY CASE WHEN toLower(n.name) = $text THEN 0 ELSE 1 END, p.id LIMIT $limit")
+CLAIMS_OF = ("MATCH (s:Entity)-[r]->(o:Entity) WHERE (s.id = $id OR o.id = $id) AND r.claim_id IS NOT NULL "
+             "RETURN s.id AS s, o.id AS o, properties(r) AS p")
+COUNT_DOCUMENTS = "MATCH (d:Document) RETURN count(d) AS n"
+COUNT_ENTITIES = "MATCH (n:Entity) RETURN count(n) AS n"
+COUNT_CLAIMS = "MATCH (:Entity)-[r]->(:Entity) WHERE r.claim_id IS NOT NULL RETURN count(r) AS n, sum(size(r.documents)) AS c"
+DETECT_NEO4J = "CALL dbms.components() YIELD name RETURN name"
+
+
+def statements(schema: Schema | None = None) -> dict[str, str]:
+    """Every statement the store can send, with each schema label and type filled in (for linting)."""
+    schema = schema or load_schema()
+    templates = {"ENTITIES_MERGE", "ENTITY_MERGE_ONE", "CLAIMS_MERGE", "CLAIM_MERGE_ONE"}
+    out = {name: value for name, value in globals().items()
+           if name.isupper() and isinstance(value, str) and name not in templates and " " in value}
+    for etype in schema.entity_types:
+        out[f"ENTITIES_MERGE[{etype}]"] = ENTITIES_MERGE.format(label=schema.label(etype))
+        out[f"ENTITY_MERGE_ONE[{etype}]"] = ENTITY_MERGE_ONE.format(label=schema.label(etype))
+    for relation in schema.relation_types:
+        out[f"CLAIMS_MERGE[{relation}]"] = CLAIMS_MERGE.format(rel_type=schema.rel_type(relation))
+        out[f"CLAIM_MERGE_ONE[{relation}]"] = CLAIM_MERGE_ONE.format(rel_type=schema.rel_type(relation))
+    for dialect in DIALECTS.values():
+        for i, text in enumerate(dialect.constraints):
+            out[f"{dialect.name}.constraint[{i}]"] = text
+    return out
+
+
+_DRIVERS: dict[tuple, Any] = {}
+
+
+def connect(uri: str | None, user: str | None = None, password: str | None = None) -> Any:
+    """An official ``neo4j`` driver for ``uri``, one per server and credentials, closed at exit.
+
+    Sharing one driver per server keeps its connection pool for every store a
+    process opens; with no password the connection is made without auth.
+    """
+    if not uri:
+        raise StoreError("no Bolt URI: pass --uri or set $NEO4J_URI")
+    key = (uri, user, password)
+    if key not in _DRIVERS:
+        import neo4j
+
+        auth = (user or "neo4j", password) if password else None
+        try:
+            _DRIVERS[key] = neo4j.GraphDatabase.driver(uri, auth=auth)
+        except Exception as exc:
+            raise StoreError(f"cannot connect to {uri}: {exc}") from None
+        if len(_DRIVERS) == 1:
+            atexit.register(_close_drivers)
+    return _DRIVERS[key]
+
+
+def _close_drivers() -> None:
+    for driver in _DRIVERS.values():
+        with contextlib.suppress(Exception):
+            driver.close()
+    _DRIVERS.clear()
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def _batches(rows: list[Any], size: int, max_bytes: int | None = None, statement: str = "") -> Iterator[list[Any]]:
+    """Rows in batches of at most ``size`` rows and, when given, ``max_bytes`` bytes with the statement."""
+    if max_bytes is None:
+        for start in range(0, len(rows), size):
+            yield rows[start:start + size]
+        return
+    budget = max_bytes - len(statement.encode("utf-8")) - 64
+    batch: list[Any] = []
+    used = 0
+    for row in rows:
+        cost = _size(row) + 16
+        if batch and (len(batch) >= size or used + cost > budget):
+            yield batch
+            batch, used = [], 0
+        batch.append(row)
+        used += cost
+    if batch:
+        yield batch
+
+
+class BoltStore(Store):
+    """A store on a Bolt server, behind the same interface as the embedded store.
+
+    Parameters
+    ----------
+    uri : str
+        ``bolt://host:7687`` or ``neo4j://...``.
+    user, password : str, optional
+        Basic auth; with no password the connection is made without auth.
+    database : str, optional
+        Database name (Neo4j); the server default otherwise.
+    driver : neo4j.Driver, optional
+        An open driver to use instead of making one (it is then not closed here).
+    dialect : {"neo4j", "falkordb"}, optional
+        Detected from the server when not given.
+    batch_size : int
+        Rows per ``UNWIND`` batch.
+    progress : callable, optional
+        ``progress(done, total, what)`` after every batch (the CLI draws a bar).
+    """
+
+    backend = "neo4j"
+
+    def __init__(self, uri: str | None = None, *, user: str | None = None, password: str | None = None,
+                 database: str | None = None, driver: Any = None, dialect: str | None = None,
+                 batch_size: int = DEFAULT_BATCH, progress: Callable[[int, int, str], None] | None = None,
+                 schema: Schema | None = None):
+        self.uri = uri
+        self.database = database
+        self.batch_size = batch_size
+        self.progress = progress
+        self.schema = schema or load_schema()
+        self.driver = driver if driver is not None else connect(uri, user, password)
+        self._dialect = DIALECTS[dialect] if dialect else None
+
+    # -- plumbing ----------------------------------------------------------------
+    def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        # One auto-commit transaction a statement: each batch commits on its own, so a failed
+        # batch leaves the earlier ones and a re-run completes the load (MERGE on ids).
+        # (Managed transactions cost FalkorDB ~40 ms a round trip against ~1 ms for these.)
+        if params and self._dialect is not None:
+            params = {k: self._dialect.prepare(v) for k, v in params.items()}
+        try:
+            with self.driver.session(**({"database": self.database} if self.database else {})) as session:
+                return [record.data() for record in session.run(query, params)]
+        except Exception as exc:
+            raise StoreError(f"{self.uri or 'Bolt server'}: {type(exc).__name__}: {exc}") from None
+
+    @property
+    def dialect(self) -> Dialect:
+        if self._dialect is None:
+            try:
+                self._run(DETECT_NEO4J)
+                self._dialect = NEO4J
+            except StoreError:
+                self._dialect = FALKORDB
+        return self._dialect
+
+    def close(self) -> None:
+        # drivers are shared per server and closed when the process exits (see connect)
+        self._graph_cache = None
+
+    # -- writing ---------------------------------------------------------------
+    def ensure_constraints(self) -> None:
+        """Create the uniqueness constraints (Neo4j) or indexes (FalkorDB); existing ones are kept."""
+        for statement in self.dialect.constraints:
+            try:
+                self._run(statement)
+            except StoreError:
+                if self.dialect is NEO4J:  # IF NOT EXISTS makes a repeat harmless there, so this is real
+                    raise
+                # FalkorDB has no IF NOT EXISTS and answers a repeated index with a generic error
+
+    def exists(self) -> bool:
+        return self.counts()["entities"] > 0
+
+    def write(self, dataset: Dataset, *, replace: bool = False, batched: bool = True) -> dict[str, int]:
+        """Merge ``dataset`` into the server in batches (``batched=False``: one statement a row).
+
+        With ``replace``, coopgraph's nodes (``:Entity``, ``:Document``) are deleted first.
+        """
+        self.ensure_constraints()
+        if replace:
+            self._run(DELETE_ALL)
+        total = len(dataset.documents) + len(dataset.entities) + len(dataset.claims)
+        done = 0
+
+        def tick(n: int, what: str) -> None:
+            nonlocal done
+            done += n
+            if self.progress:
+                self.progress(done, total, what)
+
+        docs = [without_nulls(document_properties(d)) for d in dataset.documents.values()]
+        for batch in self._batches(docs, DOCUMENTS_MERGE):
+            self._batch(DOCUMENTS_MERGE, batch, "documents", [r["id"] for r in batch])
+            tick(len(batch), "documents")
+        by_label: dict[str, list[dict]] = {}
+        for entity in dataset.entities.values():
+            by_label.setdefault(self.schema.label(entity.type), []).append(without_nulls(entity_properties(entity)))
+        for label, rows in sorted(by_label.items()):
+            if batched:
+                statement = ENTITIES_MERGE.format(label=label)
+                for batch in self._batches(rows, statement):
+                    self._batch(statement, batch, f"{label} entities", [r["id"] for r in batch])
+                    tick(len(batch), "entities")
+            else:
+                statement = ENTITY_MERGE_ONE.format(label=label)
+                for row in rows:
+                    self._batch(statement, {"id": row["id"], "props": row}, f"{label} entity", [row["id"]], single=True)
+                    tick(1, "entities")
+        by_type: dict[str, list[dict]] = {}
+        for claim in dataset.claims.values():
+            row = {"s": claim.subject, "o": claim.object, "props": without_nulls(claim_properties(claim))}
+            by_type.setdefault(self.schema.rel_type(claim.relation), []).append(row)
+        for rel_type, rows in sorted(by_type.items()):
+            if batched:
+                statement = CLAIMS_MERGE.format(rel_type=rel_type)
+                for batch in self._batches(rows, statement):
+                    self._batch(statement, batch, f"{rel_type} claims", [r["props"]["claim_id"] for r in batch])
+                    tick(len(batch), "claims")
+            else:
+                statement = CLAIM_MERGE_ONE.format(rel_type=rel_type)
+                for row in rows:
+                    claim = row["props"]["claim_id"]
+                    self._batch(statement, {**row, "claim_id": claim}, f"{rel_type} claim", [claim], single=True)
+                    tick(1, "claims")
+        self._graph_cache = None
+        return self.counts()
+
+    def _batches(self, rows: list[Any], statement: str) -> Iterator[list[Any]]:
+        return _batches(rows, self.batch_size, self.dialect.max_bytes, statement)
+
+    def _batch(self, statement: str, rows: Any, what: str, ids: list[str], single: bool = False) -> None:
+        limit = self.dialect.max_bytes
+        if limit is not None and len(statement.encode("utf-8")) + _size(rows) + 64 > limit:
+            raise BatchError(what, ids, StoreError(
+                f"a single row is larger than the {limit} bytes a {self.dialect.name} statement may carry"))
+        try:
+            if single:
+                self._run(statement, **rows)
+            else:
+                self._run(statement, rows=rows)
+        except StoreError as exc:
+            raise BatchError(what, ids, exc) from None
+
+    # -- reading ---------------------------------------------------------------
+    def dataset(self) -> Dataset:
+        data = Dataset()
+        for row in self._run(READ_DOCUMENTS):
+            doc = document_from_properties(row["p"])
+            data.documents[doc.id] = doc
+        for row in self._run(READ_ENTITIES):
+            entity = entity_from_properties(row["p"])
+            data.entities[entity.id] = entity
+        for row in self._run(READ_CLAIMS):
+            claim = claim_from_properties(row["s"], row["o"], row["p"])
+            data.claims[claim.id] = claim
+        data.claims = dict(sorted(data.claims.items()))
+        return data
+
+    def entity(self, entity_id: str) -> Entity | None:
+        rows = self._run(READ_ENTITY, id=entity_id)
+        return entity_from_properties(rows[0]["p"]) if rows else None
+
+    def find_entities(self, text: str, limit: int = 50) -> list[Entity]:
+        rows = self._run(FIND_ENTITIES, text=" ".join(text.casefold().split()), limit=limit)
+        return [entity_from_properties(r["p"]) for r in rows]
+
+    def claims_of(self, entity_id: str) -> list[Claim]:
+        from coopgraph.graph.sqlite_store import claim_sort_key
+
+        claims = [claim_from_properties(r["s"], r["o"], r["p"]) for r in self._run(CLAIMS_OF, id=entity_id)]
+        return sorted(claims, key=claim_sort_key)
+
+    def counts(self) -> dict[str, int]:
+        claims = self._run(COUNT_CLAIMS)[0]
+        return {"documents": self._run(COUNT_DOCUMENTS)[0]["n"], "entities": self._run(COUNT_ENTITIES)[0]["n"],
+                "claims": claims["n"], "citations": int(claims["c"] or 0)}
+
+
+def bolt_store_from_env(uri: str | None = None, **kwargs: Any) -> BoltStore:
+    """A :class:`BoltStore` for ``uri`` (default ``$NEO4J_URI``) with ``$NEO4J_USER``/``$NEO4J_PASSWORD``."""
+    return BoltStore(uri or os.environ.get("NEO4J_URI", "bolt://localhost:7687"), user=os.environ.get("NEO4J_USER", "neo4j"),
+                     password=os.environ.get("NEO4J_PASSWORD"), database=os.environ.get("NEO4J_DATABASE"), **kwargs)
+
+
