@@ -40,9 +40,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from coopgraph.cli import commands_data, commands_export, commands_import, commands_reports
+    from coopgraph.cli import commands_cypher, commands_data, commands_export, commands_import, commands_reports
 
-    for module in (commands_data, commands_reports, commands_export, commands_import):
+    for module in (commands_data, commands_reports, commands_export, commands_import, commands_cypher):
         for command in module.COMMANDS:
             cli.add_command(command)
 

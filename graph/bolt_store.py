@@ -233,6 +233,10 @@ class BoltStore(Store):
         except Exception as exc:
             raise StoreError(f"{self.uri or 'Bolt server'}: {type(exc).__name__}: {exc}") from None
 
+    def run_cypher(self, statement: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a read query (a pack query, say) and return its rows as dicts."""
+        return self._run(statement, **(params or {}))
+
     @property
     def dialect(self) -> Dialect:
         if self._dialect is None:
