@@ -1,0 +1,311 @@
+"""coopgraph benchmarks: speed and memory, side by side with plain networkx, same data, same run.
+
+    python bench/run.py --size 10k --size 100k            # writes bench/results.md
+    python bench/run.py --size 1M --skip-bolt --skip-naive
+
+Each measurement runs in a fresh Python process, so peak memory (ru_maxrss) is that
+step's alone; the figure reported is the peak minus the process's size after imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate, parse_size  # noqa: E402
+
+PY = sys.executable
+COOPGRAPH = [PY, "-m", "coopgraph"]
+
+# -- the measured steps, each a small program run in its own process ------------------------------------
+PRELUDE = """
+import json, resource, sys, time
+def rss(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+"""
+
+EMBEDDED_LOAD = PRELUDE + """
+from coopgraph.graph.store import open_store
+from coopgraph.loaders import load_files
+base = rss(); t = time.perf_counter()
+data = load_files([sys.argv[1]])
+open_store(sys.argv[2]).write(data, replace=True)
+print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base}))
+"""
+
+BARE_NETWORKX = PRELUDE + """
+import csv, networkx as nx
+base = rss(); t = time.perf_counter()
+g = nx.MultiDiGraph()
+folder = sys.argv[1]
+with open(folder + "/entities.csv", newline="", encoding="utf-8") as f:
+    for row in csv.DictReader(f):
+        g.add_node(row["id"], type=row["type"], name=row["name"], aliases=row["aliases"].split(";"), country=row["country"])
+with open(folder + "/claims.csv", newline="", encoding="utf-8") as f:
+    for row in csv.DictReader(f):
+        key = row["key"]
+        cite = {"document": row["document"], "locator": row["locator"], "quote": row["quote"]}
+        if g.has_edge(row["subject"], row["object"], key):
+            g.edges[row["subject"], row["object"], key]["citations"].append(cite)
+        else:
+            g.add_edge(row["subject"], row["object"], key=key, type=row["relation"], date=row["date"], start=row["start"],
+                       end=row["end"], status=row["status"], confidence=float(row["confidence"]), citations=[cite])
+print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base, "edges": g.number_of_edges()}))
+"""
+
+GRAPH_BUILD = PRELUDE + """
+from coopgraph.graph.store import open_store
+base = rss(); t = time.perf_counter()
+g = open_store(sys.argv[1]).graph()
+print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base, "edges": g.number_of_edges()}))
+"""
+
+CHAINS = PRELUDE + """
+import networkx as nx
+from coopgraph.graph.store import open_store
+from coopgraph.queries import chains, select
+from coopgraph.queries.chains import OPAQUE_TYPES, _drop_tails, _Partial
+from coopgraph.queries.flowgraph import FlowGraph
+g = open_store(sys.argv[1]).graph()
+src, dst, hops, budget = sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+t = time.perf_counter()
+ours = chains(g, src, dst, max_hops=hops, limit=10**9)
+ours_s = time.perf_counter() - t
+# naive: every simple path on the flow graph, then the same filters afterwards
+t = time.perf_counter()
+sources, targets = select(g, src), select(g, dst)
+flow = FlowGraph(g)
+simple = flow.to_digraph()
+found, stopped = [], False
+for s in sorted(sources):
+    if s in targets:
+        continue
+    for path in nx.all_simple_paths(simple, s, targets, cutoff=hops):
+        if time.perf_counter() - t > budget:
+            stopped = True
+            break
+        inner = path[1:-1]
+        if any(n in targets or g.nodes[n].get("type") in OPAQUE_TYPES for n in inner):
+            continue
+        when, hopev, ok = None, [], True
+        for a, b in zip(path, path[1:]):
+            usable = tuple(e for e in flow.succ[a][b] if not e.dated or when is None or e.latest >= when)
+            if not usable:
+                ok = False
+                break
+            dated = [e.earliest for e in usable if e.dated]
+            if dated:
+                when = min(dated) if when is None else max(when, min(dated))
+            hopev.append(usable)
+        if ok:
+            found.append(_Partial(tuple(path), tuple(hopev), when))
+    if stopped:
+        break
+naive = {p.nodes for p in _drop_tails(found)}
+naive_s = time.perf_counter() - t
+same = None if stopped else naive == {tuple(n["id"] for n in c["nodes"]) for c in ours}
+print(json.dumps({"ours": ours_s, "naive": naive_s, "naive_stopped": stopped, "chains": len(ours), "same": same}))
+"""
+
+CENTRALITY = PRELUDE + """
+import networkx as nx
+from coopgraph.graph.store import open_store
+from coopgraph.queries import centrality
+from coopgraph.queries.centrality import entity_digraph
+g = open_store(sys.argv[1]).graph()
+k = int(sys.argv[2])
+out = {}
+t = time.perf_counter(); centrality(g, "pagerank", top=20); out["pagerank_ours"] = time.perf_counter() - t
+t = time.perf_counter(); centrality(g, "betweenness", k=k, top=20); out["betweenness_ours"] = time.perf_counter() - t
+t = time.perf_counter(); d = entity_digraph(g); out["collapse"] = time.perf_counter() - t
+t = time.perf_counter(); nx.pagerank(d, weight="weight"); out["pagerank_nx"] = time.perf_counter() - t
+t = time.perf_counter(); nx.betweenness_centrality(d.to_undirected(as_view=True), k=k, seed=0); out["betweenness_nx"] = time.perf_counter() - t
+print(json.dumps(out))
+"""
+
+EXPORT = PRELUDE + """
+from coopgraph.graph.store import open_store
+from coopgraph.queries.exports import EXPORTERS
+data = open_store(sys.argv[1]).dataset()
+base = rss(); t = time.perf_counter()
+EXPORTERS[sys.argv[2]](data, sys.argv[3])
+print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base}))
+"""
+
+NX_GRAPHML = PRELUDE + """
+import networkx as nx
+from coopgraph.graph.store import open_store
+g = open_store(sys.argv[1]).graph()
+g.graph.clear()
+# write_graphml takes scalar attributes only: keep the scalar ones, as a user of plain networkx would
+for _, d in g.nodes(data=True):
+    for k in [k for k, v in d.items() if not isinstance(v, (str, int, float, bool))]:
+        d.pop(k)
+for _, _, d in g.edges(data=True):
+    for k in [k for k, v in d.items() if not isinstance(v, (str, int, float, bool))]:
+        d.pop(k)
+base = rss(); t = time.perf_counter()
+nx.write_graphml(g, sys.argv[2])
+print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base}))
+"""
+
+BOLT = PRELUDE + """
+sys.path.insert(0, sys.argv[3])
+from bolt_server import start_falkordb
+from coopgraph.graph.bolt_store import BoltStore
+from coopgraph.graph.model import Dataset
+from coopgraph.graph.store import open_store
+data = open_store(sys.argv[1]).dataset()
+sample = int(sys.argv[2])
+claims = dict(list(data.claims.items())[:sample])
+needed = {c.subject for c in claims.values()} | {c.object for c in claims.values()}
+subset = Dataset(data.documents, {k: v for k, v in data.entities.items() if k in needed}, claims)
+rows = len(subset.documents) + len(subset.entities) + len(subset.claims)
+server = start_falkordb(sys.argv[4])
+try:
+    store = BoltStore(server.uri, driver=server.driver())
+    t = time.perf_counter(); store.write(subset, replace=True); batched = time.perf_counter() - t
+    t = time.perf_counter(); store.write(subset, replace=True, batched=False); single = time.perf_counter() - t
+    same = store.counts()
+finally:
+    server.stop()
+print(json.dumps({"rows": rows, "batched_rps": rows / batched, "row_rps": rows / single, "counts": same}))
+"""
+
+
+def run_step(code: str, *args: str, timeout: float = 3600) -> dict:
+    proc = subprocess.run([PY, "-c", code, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+    if proc.returncode:
+        raise RuntimeError(f"benchmark step failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def cli_seconds(args: list[str], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run(COOPGRAPH + args, capture_output=True, check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def mb(n: float) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def bench_size(label: str, work: Path, skip_bolt: bool, skip_naive: bool, naive_budget: float) -> list[tuple]:
+    claims = parse_size(label)
+    folder = work / label
+    if not (folder / "claims.csv").exists():
+        generate(claims, folder)
+    store = work / f"{label}.sqlite"
+    rows: list[tuple] = []
+    print(f"[{label}] embedded load ...", flush=True)
+    ours = run_step(EMBEDDED_LOAD, folder, store)
+    bare = run_step(BARE_NETWORKX, folder)
+    rows.append(("load from files: time", f"{ours['seconds']:.1f} s", f"{bare['seconds']:.1f} s",
+                 f"{ours['seconds'] / bare['seconds']:.2f}x", "<= 1.5x"))
+    rows.append(("load from files: peak memory", mb(ours["peak"]), mb(bare["peak"]),
+                 f"{ours['peak'] / max(bare['peak'], 1):.2f}x", "<= 2x"))
+    build = run_step(GRAPH_BUILD, store)
+    rows.append(("store open + graph build", f"{build['seconds']:.2f} s", f"{bare['seconds']:.1f} s (from files)",
+                 f"{build['seconds'] / bare['seconds']:.2f}x", ""))
+    print(f"[{label}] CLI start-up ...", flush=True)
+    entity = "firm:firm-3"
+    show = cli_seconds(["show", entity, "--store", str(store)])
+    rows.append(("CLI `show` (start, answer)", f"{show:.2f} s", "", "", "< 1 s"))
+    rows.append(("CLI `search`", f"{cli_seconds(['search', 'Firm 12', '--store', str(store)]):.2f} s", "", "", ""))
+    rows.append(("CLI `stats`", f"{cli_seconds(['stats', '--store', str(store)], 1):.2f} s", "", "", ""))
+    rows.append(("CLI `chains` (graph build + query)", f"{cli_seconds(['chains', '--from', 'firm:firm-3', '--to', 'type:armed_service', '--store', str(store)], 1):.2f} s", "", "", ""))
+    print(f"[{label}] chains ...", flush=True)
+    budget = 5.0 if skip_naive else naive_budget
+    ch = run_step(CHAINS, store, "firm:firm-3", "type:armed_service", 4, budget)
+    naive = f">{ch['naive']:.0f} s (stopped)" if ch["naive_stopped"] else f"{ch['naive']:.2f} s"
+    ratio = f">{ch['naive'] / ch['ours']:.0f}x" if ch["naive_stopped"] else f"{ch['naive'] / ch['ours']:.0f}x"
+    rows.append((f"chains firm-3 -> armed services, 4 hops ({ch['chains']} chains)", f"{ch['ours']:.2f} s",
+                 f"{naive} all_simple_paths + filter", ratio + (" (same answers)" if ch["same"] else ""), ">= 20x faster"))
+    print(f"[{label}] centrality ...", flush=True)
+    ce = run_step(CENTRALITY, store, 100)
+    rows.append(("pagerank", f"{ce['pagerank_ours']:.2f} s", f"{ce['pagerank_nx']:.2f} s (+{ce['collapse']:.2f} s collapse)",
+                 f"{ce['pagerank_ours'] / (ce['pagerank_nx'] + ce['collapse']):.2f}x", ""))
+    rows.append(("betweenness, k=100", f"{ce['betweenness_ours']:.2f} s", f"{ce['betweenness_nx']:.2f} s",
+                 f"{ce['betweenness_ours'] / (ce['betweenness_nx'] + ce['collapse']):.2f}x", ""))
+    print(f"[{label}] exports ...", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        base = run_step(NX_GRAPHML, store, Path(tmp) / "nx.graphml")
+        for fmt in ("graphml", "gexf", "json"):
+            ex = run_step(EXPORT, store, fmt, Path(tmp) / f"out.{fmt}")
+            rows.append((f"export {fmt}", f"{ex['seconds']:.1f} s, {mb(ex['peak'])}",
+                         f"{base['seconds']:.1f} s, {mb(base['peak'])} (nx.write_graphml)",
+                         f"{ex['seconds'] / base['seconds']:.2f}x", "<= 2x, streaming"))
+    if not skip_bolt:
+        print(f"[{label}] Bolt ...", flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            sample = min(claims, 10_000)
+            bo = run_step(BOLT, store, sample, HERE.parent / "tests", tmp)
+            rows.append((f"Bolt load on FalkorDB ({bo['rows']:,} rows)", f"{bo['batched_rps']:,.0f} rows/s batched",
+                         f"{bo['row_rps']:,.0f} rows/s row by row", f"{bo['batched_rps'] / bo['row_rps']:.1f}x", ">= 50x"))
+    return rows
+
+
+def machine() -> str:
+    import networkx
+    import neo4j
+
+    import coopgraph
+
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) / 2**20:.0f} GiB RAM, "
+    except OSError:
+        pass
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {mem}Python {platform.python_version()}, "
+            f"coopgraph {coopgraph.__version__}, networkx {networkx.__version__}, neo4j driver {neo4j.__version__}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", action="append", help="10k, 100k, 1M (repeatable; default 10k and 100k)")
+    parser.add_argument("--work", type=Path, default=HERE / "out", help="where generated data and stores go")
+    parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    parser.add_argument("--skip-bolt", action="store_true")
+    parser.add_argument("--skip-naive", action="store_true", help="give the naive chain search only 5 s")
+    parser.add_argument("--naive-budget", type=float, default=120.0, help="seconds before the naive search is stopped")
+    args = parser.parse_args()
+    sizes = args.size or ["10k", "100k"]
+    args.work.mkdir(parents=True, exist_ok=True)
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    sections = []
+    for size in sizes:
+        t = time.perf_counter()
+        rows = bench_size(size, args.work, args.skip_bolt, args.skip_naive, args.naive_budget)
+        table = ["| measurement | coopgraph | plain networkx / baseline | ratio | target |", "|---|---|---|---|---|"]
+        table += [f"| {' | '.join(r)} |" for r in rows]
+        sections.append(f"## {size} claims\n\n" + "\n".join(table) + f"\n\n(this size took {time.perf_counter() - t:.0f} s)\n")
+        print("\n".join(table), flush=True)
+    text = textwrap.dedent(f"""\
+        # coopgraph benchmark results
+
+        Measured {started} on {machine()}.
+        Command: `python bench/run.py {' '.join('--size ' + s for s in sizes)}`
+        Data: `bench/generate.py` (seed 7): entities ~ claims / 5, Zipf-skewed degrees, dates 1990-2025,
+        1-3 citations per claim. Times are wall-clock; memory is peak RSS above the process after imports.
+
+        """) + "\n".join(sections)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
