@@ -7,6 +7,7 @@ and exit status 1 here, at the edge; usage errors exit with status 2.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -30,13 +31,19 @@ class CoopgraphGroup(click.Group):
 
 @click.group(cls=CoopgraphGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="coopgraph")
-def cli() -> None:
+@click.option("--schema", "schemas", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Extend the built-in schema with your own YAML file (repeatable; also $COOPGRAPH_SCHEMA).")
+def cli(schemas) -> None:
     """Question defence- and technology-cooperation reporting as a graph of dated, cited claims.
 
     Works right after install: the first command builds the embedded store from
     the bundled dataset (the 2020 CSIS primer on Sino-Russian military-technical
     cooperation and the 2022 UTS report on China-Russia technology cooperation).
     """
+    if schemas:
+        # load_schema() reads the variable, so every command and library call sees the extension
+        previous = [p for p in os.environ.get("COOPGRAPH_SCHEMA", "").split(os.pathsep) if p]
+        os.environ["COOPGRAPH_SCHEMA"] = os.pathsep.join([*previous, *map(os.path.abspath, schemas)])
 
 
 def _register() -> None:

@@ -132,3 +132,22 @@ def test_schema_lists_relation_types_with_flow(run):
     rows = list(csv.DictReader(io.StringIO(result.output)))
     copy = [r for r in rows if r["name"] == "copy_of"][0]
     assert copy["flow"] == "reverse"
+
+
+def test_user_schema_extension_from_the_command_line(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("COOPGRAPH_SCHEMA", "")  # restored after the test, whatever --schema sets
+    ext = tmp_path / "ext.yaml"
+    ext.write_text("entity_types:\n  shipyard:\n    prefix: yard\n    label: Shipyard\n"
+                   "relation_types:\n  built_at:\n    subject: [weapon_system]\n    object: [shipyard]\n    flow: none\n")
+    data = tmp_path / "data.yaml"
+    data.write_text(
+        "documents:\n  - {id: doc, title: T, date: '2020'}\n"
+        "entities:\n  - {id: 'yard:sevmash', type: shipyard, name: Sevmash}\n"
+        "claims:\n  - {subject: 'system:lada-class', relation: built_at, object: 'yard:sevmash',"
+        " citations: [{document: doc, locator: p. 1, quote: q}]}\n")
+    store = tmp_path / "s.sqlite"
+    without = run("load", data, "--store", store)
+    assert without.exit_code == 1 and "unknown entity type 'shipyard'" in without.output
+    result = run("--schema", ext, "load", data, "--store", store)
+    assert result.exit_code == 0, result.output
+    assert "built_at" in run("--schema", ext, "show", "Sevmash", "--store", store).output
