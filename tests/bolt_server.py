@@ -38,6 +38,11 @@ neo4j driver 6.x (see docs/falkordb-dialect.md):
   close drivers in individual tests, and the readiness check below uses a raw
   Bolt handshake (which does not trigger the bug) instead of a throw-away
   driver.
+* CRASH: Bolt parameters totalling more than ~4 KB (e.g. a 4073-char string,
+  or ~80 small row maps in ``$rows``) segfault the server; so does RETURNing a
+  date/datetime/duration.  Query text itself may be megabytes long.
+* Statements inside one Bolt transaction are NOT rolled back together; each
+  statement commits on its own (a single statement is atomic).
 * The Bolt listener binds to all interfaces (``*:BOLT_PORT``) regardless of
   ``--bind``; BOLT_PORT must be <= 32767 or no Bolt listener is started.
 """
