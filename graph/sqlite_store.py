@@ -8,12 +8,13 @@ renames it over, so a failed or killed load leaves the previous store as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from coopgraph.graph.errors import StoreError
 from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
@@ -149,17 +150,8 @@ class SQLiteStore(Store):
             raise
 
     def _add_in_transaction(self, dataset: Dataset) -> None:
-        conn = sqlite3.connect(self.path, isolation_level=None)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                _insert(conn, dataset)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        finally:
-            conn.close()
+        with _write_transaction(self.path) as conn:
+            _insert(conn, dataset)
 
     # -- reading ---------------------------------------------------------------
     def dataset(self) -> Dataset:
@@ -235,30 +227,21 @@ class SQLiteStore(Store):
         self.close()
         if not self.exists():
             raise StoreError(f"{self.path} holds no coopgraph store")
-        conn = sqlite3.connect(self.path, isolation_level=None)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute(_MERGES_DDL)
-                for cid in list(delete_claims) + list(upsert.claims):
-                    conn.execute("DELETE FROM citations WHERE claim_id = ?", (cid,))
-                conn.executemany("DELETE FROM claims WHERE id = ?", ((cid,) for cid in delete_claims))
-                for eid in delete_entities:
-                    conn.execute("DELETE FROM names WHERE entity_id = ?", (eid,))
-                    conn.execute("DELETE FROM entities WHERE id = ?", (eid,))
-                _insert(conn, upsert)
-                if record is not None:
-                    conn.execute("INSERT OR REPLACE INTO merges VALUES (?, ?, ?, ?, ?)",
-                                 (record["merged"], record["into"], record["decided"], record.get("note"),
-                                  json.dumps(record["undo"], ensure_ascii=False, sort_keys=True)))
-                if forget is not None:
-                    conn.execute("DELETE FROM merges WHERE merged = ?", (forget,))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        finally:
-            conn.close()
+        with _write_transaction(self.path) as conn:
+            conn.execute(_MERGES_DDL)
+            for cid in list(delete_claims) + list(upsert.claims):
+                conn.execute("DELETE FROM citations WHERE claim_id = ?", (cid,))
+            conn.executemany("DELETE FROM claims WHERE id = ?", ((cid,) for cid in delete_claims))
+            for eid in delete_entities:
+                conn.execute("DELETE FROM names WHERE entity_id = ?", (eid,))
+                conn.execute("DELETE FROM entities WHERE id = ?", (eid,))
+            _insert(conn, upsert)
+            if record is not None:
+                conn.execute("INSERT OR REPLACE INTO merges VALUES (?, ?, ?, ?, ?)",
+                             (record["merged"], record["into"], record["decided"], record.get("note"),
+                              json.dumps(record["undo"], ensure_ascii=False, sort_keys=True)))
+            if forget is not None:
+                conn.execute("DELETE FROM merges WHERE merged = ?", (forget,))
         return self.counts()
 
 
@@ -323,6 +306,22 @@ def _insert(conn: sqlite3.Connection, dataset: Dataset) -> None:
            SELECT ?, COALESCE((SELECT MAX(seq) + 1 FROM citations WHERE claim_id = ?), 0), ?, ?, ?""",
         ((cid, cid, cit.document, cit.locator, cit.quote) for cid, c in dataset.claims.items() for cit in c.citations),
     )
+
+
+@contextlib.contextmanager
+def _write_transaction(path: Path) -> Iterator[sqlite3.Connection]:
+    """One immediate transaction on ``path``: committed if the block ends, rolled back on any error."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()
 
 
 def _empty_connection() -> sqlite3.Connection:

@@ -48,6 +48,7 @@ from typing import Any, Iterable, Iterator
 from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Claim, Dataset, Document, Entity
 from coopgraph.graph.schema import Schema, load_schema
+from coopgraph.queries.export_table import csv_cell
 
 ENTITY_FILE = "entities.csv"
 DOCUMENT_FILE = "documents.csv"
@@ -168,23 +169,13 @@ def atomic_directory(path: str | os.PathLike, expected: Iterable[str] = FILES) -
         raise
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return value
-
-
 def _array(values: Iterable[str], delimiter: str) -> str:
     return delimiter.join(values)
 
 
 def entity_row(entity: Entity, schema: Schema, delimiter: str) -> list[Any]:
     """One ``entities.csv`` row (see :data:`ENTITY_HEADER`)."""
-    return [_cell(v) for v in (
+    return [csv_cell(v) for v in (
         entity.id, delimiter.join(("Entity", schema.label(entity.type))), entity.name, entity.type,
         _array(entity.aliases, delimiter) or None, entity.country, entity.description, entity.wikidata,
         json.dumps(entity.attributes, ensure_ascii=False) if entity.attributes else None)]
@@ -192,7 +183,7 @@ def entity_row(entity: Entity, schema: Schema, delimiter: str) -> list[Any]:
 
 def document_row(doc: Document) -> list[Any]:
     """One ``documents.csv`` row (see :data:`DOCUMENT_HEADER`)."""
-    return [_cell(v) for v in (doc.id, "Document", doc.title, doc.author, doc.publisher, doc.date, doc.url, doc.kind)]
+    return [csv_cell(v) for v in (doc.id, "Document", doc.title, doc.author, doc.publisher, doc.date, doc.url, doc.kind)]
 
 
 def relationship_row(claim: Claim, schema: Schema, delimiter: str) -> list[Any]:
@@ -200,7 +191,7 @@ def relationship_row(claim: Claim, schema: Schema, delimiter: str) -> list[Any]:
     first = claim.first_date
     value = claim.value
     citations = claim.citations
-    return [_cell(v) for v in (
+    return [csv_cell(v) for v in (
         claim.subject, claim.object, schema.rel_type(claim.relation), claim.id, claim.relation,
         claim.date, claim.start, claim.end, claim.circa, claim.status, float(claim.confidence), claim.quantity,
         claim.unit, value.amount if value else None, value.currency if value else None,

@@ -97,7 +97,8 @@ def claims_frame(data: Dataset):
     return pd.DataFrame(list(claim_rows(data)), columns=list(CLAIM_COLUMNS))
 
 
-def _csv_cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: empty for ``None``, ``true``/``false``, floats exactly (``repr``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -132,7 +133,7 @@ def write_csv(data: Dataset, path: str | os.PathLike) -> dict[str, int]:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CLAIM_COLUMNS)
         for row in claim_rows(data):
-            writer.writerow([_csv_cell(row[c]) for c in CLAIM_COLUMNS])
+            writer.writerow([csv_cell(row[c]) for c in CLAIM_COLUMNS])
             counts["rows"] += 1
     return counts
 
