@@ -65,6 +65,12 @@ class Store(abc.ABC):
             self._graph_cache = cached
         return cached
 
+    def summary(self) -> dict:
+        """Counts by entity type, relation type and document, and the span of years."""
+        from coopgraph.graph.summary import dataset_stats
+
+        return dataset_stats(self.dataset())
+
     def entities(self) -> Iterator[Entity]:
         return iter(self.dataset().entities.values())
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
-from coopgraph.graph.model import Claim, Dataset, Entity
+from coopgraph.graph.model import Claim, Entity
+from coopgraph.graph.summary import dataset_stats  # noqa: F401  (part of the query API)
 from coopgraph.graph.store import Store
 from coopgraph.queries.resolve import resolve_entity
 
@@ -28,34 +28,7 @@ def stats(store: Store) -> dict[str, Any]:
     >>> report["totals"]["claims"] == sum(report["relation_types"].values())
     True
     """
-    data = store.dataset()
-    return dataset_stats(data)
-
-
-def dataset_stats(data: Dataset) -> dict[str, Any]:
-    """:func:`stats` over a dataset in memory."""
-    years = [c.first_date.year for c in data.claims.values() if c.first_date] + [
-        c.last_date.latest.year for c in data.claims.values() if c.last_date]
-    citing: Counter[str] = Counter()
-    for claim in data.claims.values():
-        for doc in {c.document for c in claim.citations}:
-            citing[doc] += 1
-    return {
-        "totals": {
-            "documents": len(data.documents),
-            "entities": len(data.entities),
-            "claims": len(data.claims),
-            "citations": sum(len(c.citations) for c in data.claims.values()),
-        },
-        "entity_types": dict(sorted(Counter(e.type for e in data.entities.values()).items())),
-        "relation_types": dict(sorted(Counter(c.relation for c in data.claims.values()).items())),
-        "documents": {doc_id: citing.get(doc_id, 0) for doc_id in sorted(data.documents)},
-        "years": {
-            "first": min(years) if years else None,
-            "last": max(years) if years else None,
-            "undated_claims": sum(1 for c in data.claims.values() if not c.is_dated),
-        },
-    }
+    return store.summary()
 
 
 def stats_rows(report: dict[str, Any]) -> list[dict[str, Any]]:

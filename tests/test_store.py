@@ -128,3 +128,21 @@ def test_find_entities_matches_names_and_aliases_case_insensitively(mini_store_p
 def test_claims_of_are_in_date_order(mini_store_path):
     claims = open_store(mini_store_path).claims_of("system:falcon")
     assert [c.first_date.isoformat() for c in claims] == ["1996", "2001-06", "2005"]
+
+
+def test_graph_built_from_the_tables_equals_the_graph_built_from_the_dataset(store_path):
+    from coopgraph.graph.build import build_graph
+
+    store = open_store(store_path)
+    fast, reference = store.graph(), build_graph(store.dataset())
+    assert dict(fast.nodes(data=True)) == dict(reference.nodes(data=True))
+    assert sorted(fast.edges(keys=True, data=True), key=lambda e: e[2]) == sorted(reference.edges(keys=True, data=True), key=lambda e: e[2])
+    assert fast.graph["documents"] == reference.graph["documents"]
+
+
+def test_store_summary_counted_by_sqlite_equals_the_dataset_count(store_path, mini_store_path):
+    from coopgraph.graph.summary import dataset_stats
+
+    for path in (store_path, mini_store_path):
+        store = open_store(path)
+        assert store.summary() == dataset_stats(store.dataset())
