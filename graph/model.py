@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 from coopgraph.graph.dates import PartialDate, parse_optional
@@ -115,7 +116,7 @@ class Claim:
     notes: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def id(self) -> str:
         """The deterministic claim id (see :func:`claim_id`)."""
         return claim_id(self.subject, self.relation, self.object, self.date, self.start, self.end, self.quantity, self.key)

@@ -189,7 +189,7 @@ def _read_csv(path: Path) -> list[RawRecord]:
         if len(row) != len(header):
             raise ValidationError([Problem(name, number, None, f"{len(row)} cells, but the header has {len(header)}",
                                            "quote cells that contain commas")])
-        data = {h: cell for h, cell in zip(header, row) if cell.strip() != ""}
+        data = {h: cell for h, cell in zip(header, row) if cell and not cell.isspace()}
         data = _csv_fields(kind, data)
         records.append(RawRecord(kind, data, name, number, {}))
     return records

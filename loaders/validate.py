@@ -90,6 +90,7 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
             hint = "name a state entity id such as state:russia" if country not in entity_types else f"'{country}' is a {entity_types[country]}, not a state"
             issues.add(record, "country", f"country '{country}' is not a known state entity", hint)
     documents = set(context.documents) | set(out.documents)
+    extra_citations: dict[str, list[Citation]] = {}
     for record in (r for r in records if r.kind == "claims"):
         claim = _claim(record, schema, entity_types, documents, issues)
         if claim is None:
@@ -97,8 +98,8 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
         existing = out.claims.get(claim.id)
         if existing is not None:
             if _same_claim(existing, claim):
-                merged = tuple(dict.fromkeys(existing.citations + claim.citations))
-                out.claims[claim.id] = _with_citations(existing, merged)
+                # a claim restated (another citation row): gather now, rebuild once at the end
+                extra_citations.setdefault(claim.id, []).extend(claim.citations)
                 continue
             first = seen[("claims", claim.id)]
             issues.add(record, None,
@@ -109,6 +110,9 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
         out.claims[claim.id] = claim
     if issues.problems:
         raise ValidationError(issues.problems)
+    for cid, more in extra_citations.items():
+        claim = out.claims[cid]
+        out.claims[cid] = _with_citations(claim, tuple(dict.fromkeys(claim.citations + tuple(more))))
     return out
 
 
@@ -353,8 +357,12 @@ def _citations(record: RawRecord, documents: set[str], issues: _Collector) -> tu
     return tuple(dict.fromkeys(out))
 
 
+_IDENTITY_FREE_FIELDS = ("circa", "status", "confidence", "unit", "value", "notes", "attributes")
+
+
 def _same_claim(a: Claim, b: Claim) -> bool:
-    return _with_citations(a, ()) == _with_citations(b, ())
+    """Equal but for citations (same id already means same subject, relation, object, dates, quantity, key)."""
+    return all(getattr(a, name) == getattr(b, name) for name in _IDENTITY_FREE_FIELDS)
 
 
 def _with_citations(claim: Claim, citations: tuple[Citation, ...]) -> Claim:
