@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = "1"
 
-_DDL = """
+_TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT NOT NULL,
@@ -36,22 +36,26 @@ CREATE TABLE IF NOT EXISTS entities (
     attributes TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS names (
     entity_id TEXT NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS names_folded ON names(folded);
-CREATE INDEX IF NOT EXISTS names_entity ON names(entity_id);
 CREATE TABLE IF NOT EXISTS claims (
     id TEXT PRIMARY KEY, subject TEXT NOT NULL, relation TEXT NOT NULL, object TEXT NOT NULL,
     date TEXT, start TEXT, "end" TEXT, circa INTEGER NOT NULL, status TEXT NOT NULL,
     confidence REAL NOT NULL, quantity INTEGER, unit TEXT,
     value_amount REAL, value_currency TEXT, value_estimate INTEGER,
     key TEXT, notes TEXT, attributes TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS claims_subject ON claims(subject);
-CREATE INDEX IF NOT EXISTS claims_object ON claims(object);
 CREATE TABLE IF NOT EXISTS citations (
     claim_id TEXT NOT NULL, seq INTEGER NOT NULL, document TEXT NOT NULL,
-    locator TEXT NOT NULL, quote TEXT NOT NULL,
-    PRIMARY KEY (claim_id, document, locator, quote));
+    locator TEXT NOT NULL, quote TEXT NOT NULL);
+"""
+# Created after a bulk insert into a new file (building an index once is faster than keeping it up to date).
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS names_folded ON names(folded);
+CREATE INDEX IF NOT EXISTS names_entity ON names(entity_id);
+CREATE INDEX IF NOT EXISTS claims_subject ON claims(subject);
+CREATE INDEX IF NOT EXISTS claims_object ON claims(object);
+CREATE UNIQUE INDEX IF NOT EXISTS citations_key ON citations(claim_id, document, locator, quote);
 CREATE INDEX IF NOT EXISTS citations_document ON citations(document);
 """
+_DDL = _TABLES + _INDEXES
 
 
 def fold(text: str) -> str:
@@ -137,10 +141,11 @@ class SQLiteStore(Store):
             try:
                 conn.execute("PRAGMA journal_mode = OFF")
                 conn.execute("PRAGMA synchronous = OFF")
-                conn.executescript(_DDL)
+                conn.executescript(_TABLES)
                 with conn:
-                    _insert(conn, dataset)
+                    _insert(conn, dataset, fresh=True)
                     conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+                conn.executescript(_INDEXES)
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.commit()
             finally:
@@ -333,7 +338,8 @@ def _claim(row: tuple, citations: tuple[Citation, ...]) -> Claim:
                  value, key, citations, notes, json.loads(attributes))
 
 
-def _insert(conn: sqlite3.Connection, dataset: Dataset) -> None:
+def _insert(conn: sqlite3.Connection, dataset: Dataset, fresh: bool = False) -> None:
+    """Write ``dataset``; ``fresh`` when the tables were empty (a new file), which allows plain inserts."""
     conn.executemany(
         "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
         ((d.id, d.title, d.date, d.author, d.publisher, d.url, d.kind) for d in dataset.documents.values()),
@@ -344,9 +350,9 @@ def _insert(conn: sqlite3.Connection, dataset: Dataset) -> None:
         ((e.id, e.type, e.name, json.dumps(list(e.aliases), ensure_ascii=False), e.country, e.description,
           e.wikidata, json.dumps(e.attributes, ensure_ascii=False, sort_keys=True)) for e in entities),
     )
+    if entities and not fresh:
+        conn.executemany("DELETE FROM names WHERE entity_id = ?", [(e.id,) for e in entities])
     if entities:
-        ids = [(e.id,) for e in entities]
-        conn.executemany("DELETE FROM names WHERE entity_id = ?", ids)
         conn.executemany(
             "INSERT INTO names VALUES (?, ?, ?)",
             ((e.id, name, fold(name)) for e in entities for name in dict.fromkeys(e.names + (e.id,))),
@@ -358,6 +364,12 @@ def _insert(conn: sqlite3.Connection, dataset: Dataset) -> None:
           int(c.value.estimate) if c.value else None, c.key, c.notes,
           json.dumps(c.attributes, ensure_ascii=False, sort_keys=True)) for cid, c in dataset.claims.items()),
     )
+    if fresh:
+        conn.executemany(
+            "INSERT INTO citations VALUES (?, ?, ?, ?, ?)",
+            ((cid, seq, cit.document, cit.locator, cit.quote)
+             for cid, c in dataset.claims.items() for seq, cit in enumerate(c.citations)))
+        return
     # A restated claim keeps the citations it had and gains the new ones.
     conn.executemany(
         """INSERT OR IGNORE INTO citations

@@ -76,8 +76,8 @@ def test_interrupted_write_keeps_the_previous_store(mini_store_path, monkeypatch
     before = store.dataset()
     real_insert = sqlite_store._insert
 
-    def insert_then_die(conn, dataset):
-        real_insert(conn, dataset)  # everything is written ... then the process is interrupted
+    def insert_then_die(conn, dataset, **options):
+        real_insert(conn, dataset, **options)  # everything is written ... then the process is interrupted
         raise KeyboardInterrupt
 
     monkeypatch.setattr(sqlite_store, "_insert", insert_then_die)
