@@ -124,6 +124,17 @@ def chains(
         return node not in target_set and graph.nodes[node].get("type") in via_types
 
     dist = flow.distances_to(target_set, max_hops, passable)
+    steps: dict[str, list[tuple[int, str, list[Evidence]]]] = {}
+
+    def steps_from(node: str) -> list[tuple[int, str, list[Evidence]]]:
+        # the arcs worth following out of a node, nearest to a target first, worked out once per node
+        found_steps = steps.get(node)
+        if found_steps is None:
+            found_steps = sorted(((dist[nxt], nxt, evidence) for nxt, evidence in flow.succ.get(node, {}).items()
+                                  if nxt in dist and (nxt in target_set or passable(nxt))), key=lambda t: t[0])
+            steps[node] = found_steps
+        return found_steps
+
     budget = max(limit, 1) * SEARCH_BUDGET_FACTOR
     found: list[_Partial] = []
     truncated = False
@@ -133,13 +144,12 @@ def chains(
             break
         next_frontier: list[_Partial] = []
         for partial in frontier:
-            last = partial.nodes[-1]
-            for nxt, evidence in flow.succ.get(last, {}).items():
-                if nxt in partial.nodes or dist.get(nxt, max_hops + 1) > max_hops - level:
+            for distance, nxt, evidence in steps_from(partial.nodes[-1]):
+                if distance > max_hops - level:
+                    break
+                if nxt in partial.nodes:
                     continue
                 is_target = nxt in target_set
-                if not is_target and not passable(nxt):
-                    continue
                 usable = tuple(e for e in evidence if not e.dated or partial.time is None or e.latest >= partial.time)
                 if not usable:
                     continue
@@ -162,8 +172,21 @@ def chains(
             # shortest first: a longer chain can never rank above the ones found so far
             truncated = truncated or bool(frontier)
             break
-    rows = _rank([_chain_row(graph, p) for p in _drop_tails(found)])[:limit]
+    best = sorted(_drop_tails(found), key=lambda p: _rank_key(p, graph))[:limit]
+    evidence_rows: dict[str, dict[str, Any]] = {}
+    rows = [_chain_row(graph, p, evidence_rows) for p in best]
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
     return ChainResult(rows, truncated, len(source_set), len(target_set))
+
+
+def _rank_key(partial: _Partial, graph: nx.MultiDiGraph) -> tuple:
+    """Shortest first, then strongest (weakest-link confidence), fewest undated hops, earliest, by ids."""
+    score = round(min(max(e.confidence for e in hop) for hop in partial.hops), 3)
+    undated = sum(1 for hop in partial.hops if not any(e.dated for e in hop))
+    dated = [e for hop in partial.hops for e in hop if e.dated]
+    first = min(dated, key=lambda e: e.earliest).first if dated else "9999"
+    return (len(partial.hops), -score, undated, first, partial.nodes)
 
 
 def _drop_tails(found: list[_Partial]) -> list[_Partial]:
@@ -176,7 +199,7 @@ def _drop_tails(found: list[_Partial]) -> list[_Partial]:
     return [p for nodes, p in by_nodes.items() if nodes not in tails]
 
 
-def _chain_row(graph: nx.MultiDiGraph, partial: _Partial) -> dict[str, Any]:
+def _chain_row(graph: nx.MultiDiGraph, partial: _Partial, evidence_rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
     names = [graph.nodes[n].get("name", n) for n in partial.nodes]
     steps = []
     undated = 0
@@ -190,7 +213,8 @@ def _chain_row(graph: nx.MultiDiGraph, partial: _Partial) -> dict[str, Any]:
             "to": partial.nodes[i + 1],
             "to_name": names[i + 1],
             "undated": not has_date,
-            "claims": [_evidence_row(graph, e) for e in evidence],
+            "claims": [evidence_rows.get(e.claim) or evidence_rows.setdefault(e.claim, _evidence_row(graph, e))
+                       for e in evidence],
         })
     dates = [e for hop in partial.hops for e in hop if e.dated]
     score = min(max(e.confidence for e in hop) for hop in partial.hops)
@@ -228,13 +252,6 @@ def _evidence_row(graph: nx.MultiDiGraph, e: Evidence) -> dict[str, Any]:
         "quantity": d.get("quantity"),
         "citations": list(d.get("citations") or []),
     }
-
-
-def _rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows.sort(key=lambda r: (r["hops"], -r["score"], r["undated_hops"], r["first_date"] or "9999", [n["id"] for n in r["nodes"]]))
-    for i, row in enumerate(rows, start=1):
-        row["rank"] = i
-    return rows
 
 
 def chains_frame(result: ChainResult | list[dict[str, Any]]) -> "pd.DataFrame":
