@@ -44,7 +44,8 @@ def load(files, replace, batch_size, quiet, store_spec):
         store = open_store(store_spec.path)
         if not store.exists() and not replace:
             store = open_cli_store(store_spec)
-        counts = load_into(store, files, replace=replace)
+        with progress_bar("validating", quiet) as progress:
+            counts = load_into(store, files, replace=replace, progress=progress)
         where = store.path
     click.echo(f"loaded {len(files)} path(s) into {where}: "
                f"{counts['documents']} documents, {counts['entities']} entities, {counts['claims']} claims, {counts['citations']} citations")

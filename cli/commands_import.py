@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from coopgraph.cli.options import format_option, store_option
+from coopgraph.cli.options import format_option, progress_bar, quiet_option, store_option
 from coopgraph.cli.output import render, table, to_json
 from coopgraph.cli.stores import open_cli_store, require_embedded
 from coopgraph.loaders.importers import DESCRIPTIONS, IMPORTERS, import_file
@@ -37,10 +37,11 @@ _TABLE_FORMATS = ("csv", "xlsx")
 @click.option("--doc-title", help="Title of that document (csv/xlsx; default: the file name).")
 @click.option("--doc-date", metavar="DATE", help="Date of that document (csv/xlsx; default: the file's modification date).")
 @click.option("--dry-run", is_flag=True, help="Validate and print the report, but write nothing.")
+@quiet_option
 @store_option
 @format_option
 def import_command(import_format, file, mapping_file, maps, sets, create, sheet, doc_id, doc_title, doc_date, dry_run,
-                   store_spec, fmt):
+                   quiet, store_spec, fmt):
     """Import FILE in FORMAT into the store, through the same validation as 'load'.
 
     All or nothing: every problem is listed with its file, line or row, field
@@ -62,7 +63,8 @@ def import_command(import_format, file, mapping_file, maps, sets, create, sheet,
         if given:
             raise click.UsageError(f"{', '.join(given)} only apply to csv and xlsx imports")
     store = open_cli_store(store_spec)
-    report = import_file(store, import_format, file, dry_run=dry_run, **options)
+    with progress_bar("importing", quiet) as progress:
+        report = import_file(store, import_format, file, dry_run=dry_run, progress=progress, **options)
     _print_report(report, fmt, dry_run)
 
 

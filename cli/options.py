@@ -119,21 +119,29 @@ def quiet_option(func):
 
 @contextlib.contextmanager
 def progress_bar(label: str, quiet: bool = False):
-    """Yield a ``progress(done, total, what)`` callback drawing a bar on a terminal (nothing otherwise)."""
+    """Yield a ``progress(done, total, what)`` callback drawing bars on a terminal (``None`` otherwise).
+
+    A new bar starts whenever the total changes (validating claims, then writing rows ...).
+    """
     if quiet or not sys.stderr.isatty():
         yield None
         return
     state: dict = {}
 
+    def close() -> None:
+        if "bar" in state:
+            state.pop("bar").__exit__(None, None, None)
+
     def progress(done: int, total: int, what: str) -> None:
-        bar = state.get("bar")
-        if bar is None:
-            bar = state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
-            bar.__enter__()
+        if state.get("total") != total:
+            close()
+            state["total"] = total
+            state["bar"] = click.progressbar(length=total, label=f"{label}: {what}", file=sys.stderr, show_pos=True)
+            state["bar"].__enter__()
+        bar = state["bar"]
         bar.update(done - bar.pos)
 
     try:
         yield progress
     finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
+        close()

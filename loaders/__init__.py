@@ -12,7 +12,7 @@ True
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from typing import Callable, Iterable
 
 from coopgraph.graph.model import Dataset
 from coopgraph.graph.schema import Schema, load_schema
@@ -33,7 +33,7 @@ def open_or_build(path: str | os.PathLike | None = None) -> Store:
 
 
 def load_into(store: Store, paths: Iterable[str | os.PathLike], *, replace: bool = False,
-              schema: Schema | None = None) -> dict[str, int]:
+              schema: Schema | None = None, progress: Callable[[int, int, str], None] | None = None) -> dict[str, int]:
     """Validate ``paths`` and write them into ``store``, all or nothing.
 
     With ``replace`` the store is rebuilt from the bundled dataset plus the files;
@@ -45,12 +45,12 @@ def load_into(store: Store, paths: Iterable[str | os.PathLike], *, replace: bool
     schema = schema or load_schema()
     if replace:
         base = load_bundled(schema)
-        added = load_files(paths, schema, context=base)
+        added = load_files(paths, schema, context=base, progress=progress)
         merged = Dataset({**base.documents, **added.documents}, {**base.entities, **added.entities},
                          _merge_claims(base.claims, added.claims))
         return store.write(merged, replace=True)
     context = store.dataset() if store.exists() else Dataset()
-    added = load_files(paths, schema, context=context)
+    added = load_files(paths, schema, context=context, progress=progress)
     return store.write(added, replace=False)
 
 

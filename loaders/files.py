@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from coopgraph.graph.errors import ValidationError
 from coopgraph.graph.model import Dataset
@@ -27,7 +27,8 @@ def read_files(paths: Iterable[str | os.PathLike]) -> list[RawRecord]:
     return records
 
 
-def load_files(paths: Iterable[str | os.PathLike], schema: Schema | None = None, context: Dataset | None = None) -> Dataset:
+def load_files(paths: Iterable[str | os.PathLike], schema: Schema | None = None, context: Dataset | None = None,
+               progress: Callable[[int, int, str], None] | None = None) -> Dataset:
     """Read and validate dataset files into a :class:`Dataset`.
 
     Parameters
@@ -56,4 +57,4 @@ def load_files(paths: Iterable[str | os.PathLike], schema: Schema | None = None,
     >>> load_files([DATA_DIR]).counts()["documents"] >= 2
     True
     """
-    return validate_records(read_files(paths), schema or load_schema(), context)
+    return validate_records(read_files(paths), schema or load_schema(), context, progress)

@@ -69,7 +69,7 @@ DESCRIPTIONS = {
 
 
 def import_file(store: Store, fmt: str, path: str | os.PathLike, *, schema: Schema | None = None,
-                dry_run: bool = False, **options: Any) -> ImportReport:
+                dry_run: bool = False, progress: Any = None, **options: Any) -> ImportReport:
     """Import ``path`` with the importer ``fmt`` into ``store``, all or nothing.
 
     Parameters
@@ -105,7 +105,7 @@ def import_file(store: Store, fmt: str, path: str | os.PathLike, *, schema: Sche
     if fmt in ("csv", "xlsx") and options.get("mapping") is None:
         options["mapping"] = Mapping()
     records, report = IMPORTERS[fmt](Path(path), index, **options)
-    added = validate_records(records, schema, context=context)
+    added = validate_records(records, schema, context=context, progress=progress)
     report.counts = added.counts()
     if not dry_run:
         report.store_counts = store.write(added, replace=False)

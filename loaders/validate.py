@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 from coopgraph.graph.dates import DateFormatError, PartialDate
 from coopgraph.graph.errors import Problem, ValidationError
@@ -34,6 +34,7 @@ REQUIRED = {
     "claims": ("subject", "relation", "object", "citations"),
 }
 DEFAULT_STATUS = "reported"
+PROGRESS_EVERY = 2000
 DEFAULT_CONFIDENCE = 0.8
 
 
@@ -48,11 +49,13 @@ class _Collector:
         self.problems.append(Problem(record.file, line, field, message, hint))
 
 
-def validate_records(records: Iterable[RawRecord], schema: Schema, context: Dataset | None = None) -> Dataset:
+def validate_records(records: Iterable[RawRecord], schema: Schema, context: Dataset | None = None,
+                     progress: Callable[[int, int, str], None] | None = None) -> Dataset:
     """Validate raw records; return a :class:`Dataset` or raise :class:`ValidationError`.
 
     ``context`` is what the store already holds: claims may refer to its
-    entities and documents.
+    entities and documents. ``progress(done, total, what)`` is called as claims
+    are checked (the CLI draws a bar with it).
 
     Examples
     --------
@@ -91,7 +94,10 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
             issues.add(record, "country", f"country '{country}' is not a known state entity", hint)
     documents = set(context.documents) | set(out.documents)
     extra_citations: dict[str, list[Citation]] = {}
-    for record in (r for r in records if r.kind == "claims"):
+    claim_records = [r for r in records if r.kind == "claims"]
+    for done, record in enumerate(claim_records, start=1):
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(claim_records)):
+            progress(done, len(claim_records), "claim rows")
         claim = _claim(record, schema, entity_types, documents, issues)
         if claim is None:
             continue

@@ -151,3 +151,8 @@ def test_user_schema_extension_from_the_command_line(run, tmp_path, monkeypatch)
     result = run("--schema", ext, "load", data, "--store", store)
     assert result.exit_code == 0, result.output
     assert "built_at" in run("--schema", ext, "show", "Sevmash", "--store", store).output
+
+
+def test_no_progress_bar_when_not_a_terminal(run, tmp_path):
+    result = run("load", MINI, "--store", tmp_path / "s.sqlite")
+    assert result.exit_code == 0 and "validating" not in result.output

@@ -146,3 +146,10 @@ def test_csv_rows_are_located_by_line(tmp_path):
         load_files([MINI / "documents.yaml", MINI / "entities.yaml", path])
     text = str(info.value)
     assert f"{path}:3: field 'date'" in text
+
+
+def test_validation_reports_progress_up_to_the_total():
+    seen = []
+    load_files([MINI], progress=lambda done, total, what: seen.append((done, total, what)))
+    assert seen and seen[-1] == (4, 4, "claim rows")
+    assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
