@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import click
 
 from coopgraph.cli.chain_text import chains_text, steps_text
 from coopgraph.cli.options import filter_options, format_option, plot_option, store_option, type_option
-from coopgraph.cli.output import render, to_json
+from coopgraph.cli.output import render, short_citation, to_json
 from coopgraph.cli.stores import open_cli_store
 from coopgraph.queries import (
     MEASURES, brokers as brokers_query, centrality as centrality_query, chains as chains_query, chains_frame,
@@ -101,7 +103,8 @@ def path(source, target, flow_only, limit, claim_filter, store_spec, fmt):
     else:
         lines = []
         for row in rows:
-            lines.append(f"#{row['rank']}  {row['hops']} hop(s): {row['path']}")
+            lines.extend(textwrap.wrap(f"#{row['rank']}  {row['hops']} hop(s): {row['path']}", width=80,
+                                       subsequent_indent="    "))
             lines.extend(steps_text(row["steps"], "    "))
             lines.append("")
         click.echo("\n".join(lines).rstrip())
@@ -250,7 +253,9 @@ def lineage(entity, depth, claim_filter, store_spec, fmt):
     if fmt == "table" and not rows:
         click.echo(f"no lineage claims for {entity}")
         return
-    click.echo(render(rows, fmt, table_columns=["depth", "direction", "statement", "when", "status", "citations"]))
+    if fmt == "table":
+        rows = [{**row, "cited": "; ".join(dict.fromkeys(short_citation(c) for c in row["citations"]))} for row in rows]
+    click.echo(render(rows, fmt, table_columns=["depth", "direction", "statement", "when", "status", "cited"]))
 
 
 COMMANDS = [chains, path, neighbours, centrality, brokers, impact, timeline, lineage]
