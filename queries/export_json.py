@@ -18,6 +18,24 @@ from coopgraph.queries.atomic import atomic_output
 FORMAT_VERSION = 1
 
 
+def _node(e) -> dict[str, Any]:
+    return {"id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases), "country": e.country,
+            "description": e.description, "wikidata": e.wikidata, "attributes": e.attributes}
+
+
+def _edge(cid: str, c) -> dict[str, Any]:
+    return {
+        "id": cid, "source": c.subject, "target": c.object, "type": c.relation, "date": c.date, "start": c.start,
+        "end": c.end, "circa": c.circa, "status": c.status, "confidence": c.confidence, "quantity": c.quantity,
+        "unit": c.unit,
+        "value": None if c.value is None else {"amount": c.value.amount, "currency": c.value.currency, "estimate": c.value.estimate},
+        "key": c.key, "citations": [cit.to_dict() for cit in c.citations], "notes": c.notes, "attributes": c.attributes,
+    }
+
+
+_HEADER = {"format": "coopgraph-node-link", "version": FORMAT_VERSION, "directed": True, "multigraph": True}
+
+
 def to_node_link(data: Dataset) -> dict[str, Any]:
     """The dataset as a node-link mapping (see the module docstring for the keys).
 
@@ -29,56 +47,46 @@ def to_node_link(data: Dataset) -> dict[str, Any]:
     ['documents', 'edges', 'nodes']
     """
     return {
-        "format": "coopgraph-node-link",
-        "version": FORMAT_VERSION,
-        "directed": True,
-        "multigraph": True,
+        **_HEADER,
         "documents": [d.to_dict() for d in sorted(data.documents.values(), key=lambda d: d.id)],
-        "nodes": [
-            {
-                "id": e.id,
-                "type": e.type,
-                "name": e.name,
-                "aliases": list(e.aliases),
-                "country": e.country,
-                "description": e.description,
-                "wikidata": e.wikidata,
-                "attributes": e.attributes,
-            }
-            for e in sorted(data.entities.values(), key=lambda e: e.id)
-        ],
-        "edges": [
-            {
-                "id": cid,
-                "source": c.subject,
-                "target": c.object,
-                "type": c.relation,
-                "date": c.date,
-                "start": c.start,
-                "end": c.end,
-                "circa": c.circa,
-                "status": c.status,
-                "confidence": c.confidence,
-                "quantity": c.quantity,
-                "unit": c.unit,
-                "value": None if c.value is None else {"amount": c.value.amount, "currency": c.value.currency, "estimate": c.value.estimate},
-                "key": c.key,
-                "citations": [cit.to_dict() for cit in c.citations],
-                "notes": c.notes,
-                "attributes": c.attributes,
-            }
-            for cid, c in sorted(data.claims.items())
-        ],
+        "nodes": [_node(e) for e in sorted(data.entities.values(), key=lambda e: e.id)],
+        "edges": [_edge(cid, c) for cid, c in sorted(data.claims.items())],
     }
 
 
 def write_json(data: Dataset, path: str | os.PathLike) -> dict[str, int]:
     """Write node-link JSON to ``path`` (``-`` for standard output), atomically.
 
+    Streams one record at a time, so no second copy of the graph is built in memory.
     Returns the counts written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from coopgraph.loaders import load_bundled
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "g.json"
+    >>> data = load_bundled()
+    >>> _ = write_json(data, target)
+    >>> json.loads(target.read_text()) == to_node_link(data)
+    True
     """
-    doc = to_node_link(data)
+    sections = (
+        ("documents", (d.to_dict() for d in sorted(data.documents.values(), key=lambda d: d.id))),
+        ("nodes", (_node(e) for e in sorted(data.entities.values(), key=lambda e: e.id))),
+        ("edges", (_edge(cid, c) for cid, c in sorted(data.claims.items()))),
+    )
+    counts = {}
     with atomic_output(path) as out:
-        json.dump(doc, out, ensure_ascii=False, indent=1)
-        out.write("\n")
-    return {"documents": len(doc["documents"]), "nodes": len(doc["nodes"]), "edges": len(doc["edges"])}
+        out.write("{\n")
+        for key, value in _HEADER.items():
+            out.write(f" {json.dumps(key)}: {json.dumps(value)},\n")
+        for number, (key, items) in enumerate(sections):
+            out.write(f" {json.dumps(key)}: [")
+            count = 0
+            for item in items:
+                out.write(("," if count else "") + "\n  " + json.dumps(item, ensure_ascii=False))
+                count += 1
+            out.write("\n ]" + ("," if number < len(sections) - 1 else "") + "\n")
+            counts[key] = count
+        out.write("}\n")
+    return counts
