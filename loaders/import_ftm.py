@@ -11,7 +11,8 @@ FtM schema                                  coopgraph
 ==========================================  ===================================================
 Company, Organization, LegalEntity          ``firm`` (``gov_body`` for PublicBody or a ``gov.*`` topic)
 Person                                      ``person``
-Ownership (owner, asset)                    ``asset --subsidiary_of--> owner`` (percentage, shares, role)
+Ownership (owner, asset)                    ``asset --subsidiary_of--> owner``, or ``--owned_by-->`` a person
+                                            (percentage, shares, role)
 Directorship (director, organization)       ``director --holds_position--> organization`` (role)
 Sanction (authority, entity)                a ``sanction`` entity, ``authority --imposes--> sanction``,
                                             ``sanction --targets--> entity``
@@ -353,11 +354,12 @@ def read_ftm(path: str | Path, index: NameIndex) -> tuple[list[RawRecord], Impor
             if not (owner and asset):
                 continue
             otype, atype = index.type_of(owner), index.type_of(asset)
-            if not index.schema.relation("subsidiary_of").allows(atype, otype):
+            relation = next((r for r in ("subsidiary_of", "owned_by") if index.schema.relation(r).allows(atype, otype)), None)
+            if relation is None:
                 report.skipped.append((where, f"{owner_obj.get('schema')} {captions[_values(obj, 'owner')[0]]} owns "
-                                              f"{captions[_values(obj, 'asset')[0]]}: subsidiary_of cannot join a {atype} to a {otype}"))
+                                              f"{captions[_values(obj, 'asset')[0]]}: no relation joins a {atype} to a {otype} owner"))
                 continue
-            claim(number, obj, asset, "subsidiary_of", owner, ("owner", "asset", "role", "percentage", "sharesCount", "startDate", "endDate"),
+            claim(number, obj, asset, relation, owner, ("owner", "asset", "role", "percentage", "sharesCount", "startDate", "endDate"),
                   {"role": "; ".join(_values(obj, "role")), "percentage": "; ".join(_values(obj, "percentage")),
                    "sharesCount": "; ".join(_values(obj, "sharesCount"))})
         elif schema == "Directorship":

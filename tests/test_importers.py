@@ -115,7 +115,7 @@ def test_ftm_entities_and_relations(store_path):
     store = open_store(store_path)
     report = import_file(store, "ftm", FTM)
     assert report.rows == 11
-    assert report.counts == {"documents": 2, "entities": 6, "claims": 6}
+    assert report.counts == {"documents": 2, "entities": 6, "claims": 7}  # 6 + the person-owned Ownership (owned_by)
     assert report.resolved["Rostec"] == "firm:rostec"  # not duplicated
     assert sum(1 for e in store.dataset().entities.values() if e.name == "Rostec") == 1
     acme = [e for e in store.dataset().entities.values() if e.name == "Acme Drone Works"][0]
@@ -152,8 +152,11 @@ def test_ftm_skips_are_counted_with_reasons(store_path):
     report = import_file(open_store(store_path), "ftm", FTM)
     assert dict(report.skipped_kinds) == {"Family": 1, "Address": 1}
     reasons = dict(report.skipped)
-    assert "Person Ivan PETROV owns Acme Drone Works" in reasons["line 5 (Ownership demo-own-2)"]
+    assert "line 5 (Ownership demo-own-2)" not in reasons       # a person owner becomes owned_by
     assert "Address" in reasons["line 11 (Sanction demo-san-3)"]
+    data = open_store(store_path).dataset()
+    owned = [c for c in data.claims.values() if c.relation == "owned_by"]
+    assert [(data.entities[c.subject].name, data.entities[c.object].name) for c in owned] == [("Acme Drone Works", "Ivan PETROV")]
 
 
 def test_ftm_import_twice_changes_nothing(store_path):
@@ -395,8 +398,9 @@ def test_real_ftm_files(store_path):
     data = store.dataset()
     assert len([c for c in data.claims.values() if c.relation == "targets" and "ftm_id" in c.attributes]) == 41
     ownership = [c for c in data.claims.values() if c.relation == "subsidiary_of" and c.key and c.key.startswith("ftm ")]
-    person_owned = [w for w, why in zala.skipped if "Ownership" in w and "Person" in why]
-    assert len(ownership) + len(person_owned) == 14  # every Ownership: a claim or a reason
+    person_owned = [c for c in data.claims.values() if c.relation == "owned_by" and c.key and c.key.startswith("ftm ")]
+    assert len(ownership) + len(person_owned) == 14  # every Ownership becomes a claim
+    assert not [w for w, _ in zala.skipped if "Ownership" in w]
     assert len([c for c in data.claims.values() if c.relation == "holds_position" and "ftm_id" in c.attributes]) == 3
     cst = [e for e in data.entities.values() if e.name == "LLC CST"][0]
     assert "ЗАЛА АЭРО" in cst.aliases and cst.country == "state:russia"
