@@ -282,7 +282,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--skip-bolt", action="store_true")
     parser.add_argument("--skip-naive", action="store_true", help="give the naive chain search only 5 s")
-    parser.add_argument("--naive-budget", type=float, default=120.0, help="seconds before the naive search is stopped")
+    parser.add_argument("--naive-budget", type=float, default=300.0, help="seconds before the naive search is stopped")
     args = parser.parse_args()
     sizes = args.size or ["10k", "100k"]
     args.work.mkdir(parents=True, exist_ok=True)
