@@ -232,7 +232,16 @@ def timeline(entity, relations, by, counts, types, claim_filter, plot_path, stor
             raise click.BadParameter(str(exc), param_hint="--plot") from None
         click.echo(f"drew {drawn} period(s) to {plot_path}", err=True)
     if counts:
-        click.echo(_frame_out(table_counts, fmt) if fmt != "table" else render(table_counts.to_dict("records"), "table"))
+        if fmt != "table":
+            click.echo(_frame_out(table_counts, fmt))
+            return
+        # one row a period; the relations ranked by count, in one column that the table can shorten
+        rows = []
+        for record in table_counts.to_dict("records"):
+            period, total = record.pop("period"), record.pop("total")
+            ranked = sorted(((n, rel) for rel, n in record.items() if n), key=lambda t: (-t[0], t[1]))
+            rows.append({"period": period, "claims": total, "by relation": ", ".join(f"{rel} {n}" for n, rel in ranked)})
+        click.echo(render(rows, "table"))
         return
     if fmt == "table":
         click.echo(render(rows, "table", table_columns=["when", "statement", "status", "confidence"]))

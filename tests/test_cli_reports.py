@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+import pytest
+
 
 def test_chains_table_json_csv(run, mini_store_path):
     args = ["chains", "--from", "Zenda Motors", "--to", "FAF", "--store", mini_store_path]
@@ -73,3 +75,22 @@ def test_timeline_and_lineage(run, mini_store_path, tmp_path):
     assert svg.read_text().lstrip().startswith("<?xml")
     lineage = run("lineage", "Falcon", "--format", "json", "--store", mini_store_path)
     assert json.loads(lineage.output)[0]["entity"] == "system:hawk"
+
+
+
+
+@pytest.mark.parametrize("args", [
+    ["stats"], ["search", "su"], ["show", "S-400"], ["chains"], ["chains", "--quotes"], ["path", "Su-35", "EED"],
+    ["neighbours", "Su-27", "--depth", "2"], ["centrality"], ["brokers"], ["impact", "Su-27", "Su-30"],
+    ["timeline"], ["timeline", "--counts"], ["lineage", "Su-27"],
+])
+def test_every_table_report_fits_an_80_column_terminal(run, store_path, args):
+    result = run(*args, "--store", store_path)
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+
+
+def test_impact_of_removing_the_su27_and_su30_cuts_the_plaaf_off(run, store_path):
+    result = run("impact", "Su-27", "Su-30", "--format", "json", "--store", store_path)
+    outcome = {t["id"]: t["outcome"] for t in json.loads(result.output)["targets"]}
+    assert outcome["service:plaaf"] == "lost" and outcome["service:plan"] == "kept"
