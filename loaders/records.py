@@ -10,7 +10,8 @@ import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from types import MappingProxyType
+from typing import Any, Iterable, Iterator
 
 import yaml
 
@@ -162,37 +163,45 @@ _CLAIM_CITATION_COLUMNS = ("document", "locator", "quote")
 
 
 def _read_csv(path: Path) -> list[RawRecord]:
+    return list(iter_csv_records(path))
+
+
+def iter_csv_records(path: Path) -> Iterator[RawRecord]:
+    """The records of a dataset CSV file, one row at a time (a large claims file is never held whole).
+
+    Raises :class:`ValidationError` at the first row that cannot be read.
+    """
     name = str(path)
     kind = kind_from_name(path)
     if kind is None:
         raise ValidationError([Problem(name, None, None, "a CSV file must say what it holds in its name",
                                        "name it documents*.csv, entities*.csv or claims*.csv, or use 'coopgraph import csv'")])
+    last = 0
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
-            rows = []
-            last = 0
+            header = None
             for row in reader:
-                rows.append((last + 1, row))  # the line the row starts on, even if a cell spans lines
+                number = last + 1  # the line the row starts on, even if a cell spans lines
                 last = reader.line_num
+                if header is None:
+                    header = [h.strip() for h in row]
+                    continue
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    raise ValidationError([Problem(name, number, None, f"{len(row)} cells, but the header has {len(header)}",
+                                                   "quote cells that contain commas")])
+                data = {h: cell for h, cell in zip(header, row) if cell and not cell.isspace()}
+                yield RawRecord(kind, _csv_fields(kind, data), name, number, _NO_LINES)
     except UnicodeDecodeError as exc:
         raise ValidationError([Problem(name, None, None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")]) from None
     except csv.Error as exc:
         raise ValidationError([Problem(name, last + 1, None, f"not valid CSV: {exc}", "check the quoting")]) from None
-    if not rows:
-        return []
-    header = [h.strip() for h in rows[0][1]]
-    records = []
-    for number, row in rows[1:]:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise ValidationError([Problem(name, number, None, f"{len(row)} cells, but the header has {len(header)}",
-                                           "quote cells that contain commas")])
-        data = {h: cell for h, cell in zip(header, row) if cell and not cell.isspace()}
-        data = _csv_fields(kind, data)
-        records.append(RawRecord(kind, data, name, number, {}))
-    return records
+
+
+# CSV records have no per-field lines: one shared, read-only empty mapping instead of a dict per row
+_NO_LINES: dict[str, int] = MappingProxyType({})  # type: ignore[assignment]
 
 
 def _csv_fields(kind: str, data: dict[str, Any]) -> dict[str, Any]:

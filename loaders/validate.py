@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from coopgraph.graph.dates import DateFormatError, PartialDate
 from coopgraph.graph.errors import Problem, ValidationError
@@ -50,12 +50,15 @@ class _Collector:
 
 
 def validate_records(records: Iterable[RawRecord], schema: Schema, context: Dataset | None = None,
-                     progress: Callable[[int, int, str], None] | None = None) -> Dataset:
+                     progress: Callable[[int, int, str], None] | None = None,
+                     later_claims: Iterable[Iterable[RawRecord]] = (), later_total: int = 0) -> Dataset:
     """Validate raw records; return a :class:`Dataset` or raise :class:`ValidationError`.
 
     ``context`` is what the store already holds: claims may refer to its
     entities and documents. ``progress(done, total, what)`` is called as claims
-    are checked (the CLI draws a bar with it).
+    are checked (the CLI draws a bar with it). ``later_claims`` are sources of
+    claim records read only when their turn comes (large claims files stream
+    through; ``later_total`` estimates their rows for the progress bar).
 
     Examples
     --------
@@ -74,7 +77,7 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
     records = list(records)
     out = Dataset()
     issues = _Collector()
-    seen: dict[tuple[str, str], RawRecord] = {}
+    seen: dict[tuple[str, str], tuple[str, int | None]] = {}  # (kind, id) -> where it first appeared
     for record in records:
         _check_fields(record, issues)
     for record in (r for r in records if r.kind == "documents"):
@@ -95,9 +98,21 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
     documents = set(context.documents) | set(out.documents)
     extra_citations: dict[str, list[Citation]] = {}
     claim_records = [r for r in records if r.kind == "claims"]
-    for done, record in enumerate(claim_records, start=1):
-        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(claim_records)):
-            progress(done, len(claim_records), "claim rows")
+    total = len(claim_records) + later_total
+
+    def all_claims() -> Iterator[RawRecord]:
+        yield from claim_records
+        for source in later_claims:
+            try:
+                for record in source:
+                    _check_fields(record, issues)
+                    yield record
+            except ValidationError as exc:
+                issues.problems.extend(exc.problems)
+
+    for done, record in enumerate(all_claims(), start=1):
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(min(done, total), total, "claim rows")
         claim = _claim(record, schema, entity_types, documents, issues)
         if claim is None:
             continue
@@ -107,12 +122,12 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
                 # a claim restated (another citation row): gather now, rebuild once at the end
                 extra_citations.setdefault(claim.id, []).extend(claim.citations)
                 continue
-            first = seen[("claims", claim.id)]
+            first_file, first_line = seen[("claims", claim.id)]
             issues.add(record, None,
-                       f"claim {claim.id} ({claim.subject} {claim.relation} {claim.object}) conflicts with the claim at {first.file}:{first.line}",
+                       f"claim {claim.id} ({claim.subject} {claim.relation} {claim.object}) conflicts with the claim at {first_file}:{first_line}",
                        "make the two agree, or give one a distinct 'key'")
             continue
-        seen[("claims", claim.id)] = record
+        seen[("claims", claim.id)] = (record.file, record.line)
         out.claims[claim.id] = claim
     if issues.problems:
         raise ValidationError(issues.problems)
@@ -140,11 +155,11 @@ def _unique(record, kind, key, value, bucket, seen, issues) -> bool:
     if key in bucket:
         if bucket[key] == value:
             return False
-        first = seen[(kind, key)]
-        issues.add(record, "id", f"duplicate id '{key}' with different content (first at {first.file}:{first.line})",
+        first_file, first_line = seen[(kind, key)]
+        issues.add(record, "id", f"duplicate id '{key}' with different content (first at {first_file}:{first_line})",
                    "give each record its own id, or make the duplicates identical")
         return False
-    seen[(kind, key)] = record
+    seen[(kind, key)] = (record.file, record.line)
     return True
 
 

@@ -153,3 +153,19 @@ def test_validation_reports_progress_up_to_the_total():
     load_files([MINI], progress=lambda done, total, what: seen.append((done, total, what)))
     assert seen and seen[-1] == (4, 4, "claim rows")
     assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
+
+
+def test_streamed_claims_csv_problems_join_the_other_files_problems(tmp_path):
+    entities = tmp_path / "entities-extra.yaml"
+    entities.write_text("entities:\n  - {id: firm:acme, type: company, name: Acme}\n")
+    claims = tmp_path / "claims.csv"
+    claims.write_text(
+        "subject,relation,object,date,document,locator,quote\n"
+        "firm:zenda-motors,manufactures,tech:zm-9-engine,2015-13,ruritania-review-2021,p. 3,q\n"
+        "firm:zenda-motors,manufactures,tech:zm-9-engine,1995,ruritania-review-2021,p. 3\n")
+    with pytest.raises(ValidationError) as info:
+        load_files([MINI / "documents.yaml", MINI / "entities.yaml", entities, claims])
+    text = str(info.value)
+    assert "entities-extra.yaml:2: field 'type': unknown entity type 'company'" in text
+    assert f"{claims}:2: field 'date'" in text
+    assert f"{claims}:3: 6 cells, but the header has 7" in text
