@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 from coopgraph.graph.dates import DateFormatError, PartialDate
@@ -181,10 +182,16 @@ def _date(record: RawRecord, name: str, issues: _Collector) -> str | None:
     if value is None or value == "":
         return None
     try:
-        return PartialDate.parse(value).isoformat()
+        return _date_text(value) if isinstance(value, str) else PartialDate.parse(value).isoformat()
     except DateFormatError as exc:
         issues.add(record, name, str(exc), "use YYYY, YYYY-MM, YYYY-MM-DD or a decade like 1990s, and quote it in YAML")
         return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _date_text(value: str) -> str:
+    # large files repeat the same few thousand dates: parse each once
+    return PartialDate.parse(value).isoformat()
 
 
 def _document(record: RawRecord, issues: _Collector) -> Document | None:
