@@ -10,9 +10,9 @@ from __future__ import annotations
 import abc
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
-from coopgraph.graph.model import Claim, Dataset, Document, Entity
+from coopgraph.graph.model import Claim, Dataset, Entity
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -70,12 +70,6 @@ class Store(abc.ABC):
         from coopgraph.graph.summary import dataset_stats
 
         return dataset_stats(self.dataset())
-
-    def entities(self) -> Iterator[Entity]:
-        return iter(self.dataset().entities.values())
-
-    def documents(self) -> list[Document]:
-        return list(self.dataset().documents.values())
 
     def close(self) -> None:
         """Release connections."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from coopgraph.graph.schema import Schema, load_schema
+from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter
 from coopgraph.queries.flowgraph import Evidence, FlowGraph
 from coopgraph.queries.selectors import select
@@ -213,7 +214,7 @@ def _chain_row(graph: nx.MultiDiGraph, partial: _Partial, evidence_rows: dict[st
             "to": partial.nodes[i + 1],
             "to_name": names[i + 1],
             "undated": not has_date,
-            "claims": [evidence_rows.get(e.claim) or evidence_rows.setdefault(e.claim, _evidence_row(graph, e))
+            "claims": [evidence_rows.get(e.claim) or evidence_rows.setdefault(e.claim, edge_claim_row(graph, e.subject, e.object, e.claim, e.data))
                        for e in evidence],
         })
     dates = [e for hop in partial.hops for e in hop if e.dated]
@@ -227,30 +228,6 @@ def _chain_row(graph: nx.MultiDiGraph, partial: _Partial, evidence_rows: dict[st
         "last_date": max(dates, key=lambda e: e.latest).last if dates else None,
         "undated_hops": undated,
         "steps": steps,
-    }
-
-
-def _evidence_row(graph: nx.MultiDiGraph, e: Evidence) -> dict[str, Any]:
-    from coopgraph.queries.basic import when_text
-    from coopgraph.graph.model import Claim
-
-    d = e.data
-    when = when_text(Claim(e.subject, e.relation, e.object, d.get("date"), d.get("start"), d.get("end"), bool(d.get("circa"))))
-    return {
-        "claim": e.claim,
-        "subject": e.subject,
-        "relation": e.relation,
-        "object": e.object,
-        "statement": f"{graph.nodes[e.subject].get('name', e.subject)} {e.relation} {graph.nodes[e.object].get('name', e.object)}",
-        "when": when,
-        "date": d.get("date"),
-        "start": d.get("start"),
-        "end": d.get("end"),
-        "circa": bool(d.get("circa")),
-        "status": d.get("status"),
-        "confidence": e.confidence,
-        "quantity": d.get("quantity"),
-        "citations": list(d.get("citations") or []),
     }
 
 
