@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from coopgraph.graph.bulk import paused_gc
 from coopgraph.graph.errors import StoreError
 from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
 from coopgraph.graph.store import Store
@@ -37,7 +38,7 @@ CREATE TABLE IF NOT EXISTS entities (
 CREATE TABLE IF NOT EXISTS names (
     entity_id TEXT NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS claims (
-    id TEXT PRIMARY KEY, subject TEXT NOT NULL, relation TEXT NOT NULL, object TEXT NOT NULL,
+    id TEXT NOT NULL, subject TEXT NOT NULL, relation TEXT NOT NULL, object TEXT NOT NULL,
     date TEXT, start TEXT, "end" TEXT, circa INTEGER NOT NULL, status TEXT NOT NULL,
     confidence REAL NOT NULL, quantity INTEGER, unit TEXT,
     value_amount REAL, value_currency TEXT, value_estimate INTEGER,
@@ -48,6 +49,7 @@ CREATE TABLE IF NOT EXISTS citations (
 """
 # Created after a bulk insert into a new file (building an index once is faster than keeping it up to date).
 _INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS claims_id ON claims(id);
 CREATE INDEX IF NOT EXISTS names_folded ON names(folded);
 CREATE INDEX IF NOT EXISTS names_entity ON names(entity_id);
 CREATE INDEX IF NOT EXISTS claims_subject ON claims(subject);
@@ -126,10 +128,11 @@ class SQLiteStore(Store):
         """Write ``dataset``; all of it or, on any error, none of it."""
         self.close()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if replace or not self.exists():
-            self._write_new_file(dataset)
-        else:
-            self._add_in_transaction(dataset)
+        with paused_gc():
+            if replace or not self.exists():
+                self._write_new_file(dataset)
+            else:
+                self._add_in_transaction(dataset)
         return self.counts()
 
     def _write_new_file(self, dataset: Dataset) -> None:
@@ -347,8 +350,8 @@ def _insert(conn: sqlite3.Connection, dataset: Dataset, fresh: bool = False) -> 
     entities = list(dataset.entities.values())
     conn.executemany(
         "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        ((e.id, e.type, e.name, json.dumps(list(e.aliases), ensure_ascii=False), e.country, e.description,
-          e.wikidata, json.dumps(e.attributes, ensure_ascii=False, sort_keys=True)) for e in entities),
+        ((e.id, e.type, e.name, _json(list(e.aliases)), e.country, e.description, e.wikidata, _json(e.attributes))
+         for e in entities),
     )
     if entities and not fresh:
         conn.executemany("DELETE FROM names WHERE entity_id = ?", [(e.id,) for e in entities])
@@ -361,8 +364,8 @@ def _insert(conn: sqlite3.Connection, dataset: Dataset, fresh: bool = False) -> 
         "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ((cid, c.subject, c.relation, c.object, c.date, c.start, c.end, int(c.circa), c.status, c.confidence,
           c.quantity, c.unit, c.value.amount if c.value else None, c.value.currency if c.value else None,
-          int(c.value.estimate) if c.value else None, c.key, c.notes,
-          json.dumps(c.attributes, ensure_ascii=False, sort_keys=True)) for cid, c in dataset.claims.items()),
+          int(c.value.estimate) if c.value else None, c.key, c.notes, _json(c.attributes))
+         for cid, c in dataset.claims.items()),
     )
     if fresh:
         conn.executemany(
@@ -376,6 +379,13 @@ def _insert(conn: sqlite3.Connection, dataset: Dataset, fresh: bool = False) -> 
            SELECT ?, COALESCE((SELECT MAX(seq) + 1 FROM citations WHERE claim_id = ?), 0), ?, ?, ?""",
         ((cid, cid, cit.document, cit.locator, cit.quote) for cid, c in dataset.claims.items() for cit in c.citations),
     )
+
+
+def _json(value: list | dict) -> str:
+    # most entities have no aliases and most claims no attributes: skip the encoder for those
+    if not value:
+        return "[]" if isinstance(value, list) else "{}"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 @contextlib.contextmanager

@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable
 
+from coopgraph.graph.bulk import paused_gc
 from coopgraph.graph.errors import ValidationError
 from coopgraph.graph.model import Dataset
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.loaders.records import RawRecord, expand_paths, iter_csv_records, kind_from_name, read_records
+from coopgraph.loaders.records import RawRecord, expand_paths, kind_from_name, read_records
 from coopgraph.loaders.validate import validate_records
 
 
@@ -62,12 +63,5 @@ def load_files(paths: Iterable[str | os.PathLike], schema: Schema | None = None,
         # a claims CSV is read row by row during validation, so a large one is never held whole
         is_claims_csv = path.suffix.lower() == ".csv" and kind_from_name(path) == "claims" and path.is_file()
         (streamed if is_claims_csv else eager).append(path)
-    records = read_files(eager)
-    rows = sum(_count_lines(path) - 1 for path in streamed)
-    return validate_records(records, schema or load_schema(), context, progress,
-                            later_claims=[iter_csv_records(path) for path in streamed], later_total=max(rows, 0))
-
-
-def _count_lines(path: Path) -> int:
-    with open(path, "rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    with paused_gc():
+        return validate_records(read_files(eager), schema or load_schema(), context, progress, claim_files=streamed)

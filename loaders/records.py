@@ -171,33 +171,54 @@ def iter_csv_records(path: Path) -> Iterator[RawRecord]:
 
     Raises :class:`ValidationError` at the first row that cannot be read.
     """
+    kind = _csv_kind(path)
     name = str(path)
+    for number, header, row in iter_csv_rows(path):
+        yield csv_record(kind, name, number, header, row)
+
+
+def _csv_kind(path: Path) -> str:
     kind = kind_from_name(path)
     if kind is None:
-        raise ValidationError([Problem(name, None, None, "a CSV file must say what it holds in its name",
+        raise ValidationError([Problem(str(path), None, None, "a CSV file must say what it holds in its name",
                                        "name it documents*.csv, entities*.csv or claims*.csv, or use 'coopgraph import csv'")])
+    return kind
+
+
+def iter_csv_rows(path: Path) -> Iterator[tuple[int, list[str], list[str]]]:
+    """``(line, header, cells)`` for each non-blank row of a CSV file, header cells stripped.
+
+    ``line`` is where the row starts, even when a quoted cell spans lines.
+    Raises :class:`ValidationError` at the first row that cannot be read.
+    """
+    name = str(path)
     last = 0
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
             header = None
             for row in reader:
-                number = last + 1  # the line the row starts on, even if a cell spans lines
+                number = last + 1
                 last = reader.line_num
                 if header is None:
                     header = [h.strip() for h in row]
                     continue
-                if not any(cell.strip() for cell in row):
+                if not "".join(row).strip():  # a blank row (one join beats a test per cell)
                     continue
                 if len(row) != len(header):
                     raise ValidationError([Problem(name, number, None, f"{len(row)} cells, but the header has {len(header)}",
                                                    "quote cells that contain commas")])
-                data = {h: cell for h, cell in zip(header, row) if cell and not cell.isspace()}
-                yield RawRecord(kind, _csv_fields(kind, data), name, number, _NO_LINES)
+                yield number, header, row
     except UnicodeDecodeError as exc:
         raise ValidationError([Problem(name, None, None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")]) from None
     except csv.Error as exc:
         raise ValidationError([Problem(name, last + 1, None, f"not valid CSV: {exc}", "check the quoting")]) from None
+
+
+def csv_record(kind: str, file: str, line: int, header: list[str], row: list[str]) -> RawRecord:
+    """The raw record of one CSV row: blank cells left out, list and citation columns gathered."""
+    data = {h: cell for h, cell in zip(header, row) if cell and not cell.isspace()}
+    return RawRecord(kind, _csv_fields(kind, data), file, line, _NO_LINES)
 
 
 # CSV records have no per-field lines: one shared, read-only empty mapping instead of a dict per row

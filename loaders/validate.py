@@ -9,12 +9,15 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
 
 from coopgraph.graph.dates import DateFormatError, PartialDate
 from coopgraph.graph.errors import Problem, ValidationError
 from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
 from coopgraph.graph.schema import Schema
+from coopgraph.loaders.claim_set import ClaimSet, details_of, identity_of
+from coopgraph.loaders.claims_csv import claim_rows
 from coopgraph.loaders.records import RawRecord
 
 _SLUG = r"[a-z0-9][a-z0-9._-]*"
@@ -52,14 +55,14 @@ class _Collector:
 
 def validate_records(records: Iterable[RawRecord], schema: Schema, context: Dataset | None = None,
                      progress: Callable[[int, int, str], None] | None = None,
-                     later_claims: Iterable[Iterable[RawRecord]] = (), later_total: int = 0) -> Dataset:
+                     claim_files: Sequence[Path] = ()) -> Dataset:
     """Validate raw records; return a :class:`Dataset` or raise :class:`ValidationError`.
 
     ``context`` is what the store already holds: claims may refer to its
     entities and documents. ``progress(done, total, what)`` is called as claims
-    are checked (the CLI draws a bar with it). ``later_claims`` are sources of
-    claim records read only when their turn comes (large claims files stream
-    through; ``later_total`` estimates their rows for the progress bar).
+    are checked (the CLI draws a bar with it). ``claim_files`` are claims CSV
+    files, read row by row when their turn comes, so that a large one is never
+    held whole (plain rows take the fast lane of :mod:`coopgraph.loaders.claims_csv`).
 
     Examples
     --------
@@ -97,45 +100,51 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
             hint = "name a state entity id such as state:russia" if country not in entity_types else f"'{country}' is a {entity_types[country]}, not a state"
             issues.add(record, "country", f"country '{country}' is not a known state entity", hint)
     documents = set(context.documents) | set(out.documents)
-    extra_citations: dict[str, list[Citation]] = {}
     claim_records = [r for r in records if r.kind == "claims"]
-    total = len(claim_records) + later_total
+    total = len(claim_records) + (sum(_count_lines(path) - 1 for path in claim_files) if progress else 0)
+    claims = ClaimSet(issues.problems)
+    finished = 0  # claim rows of the records and of the files already read
 
-    def all_claims() -> Iterator[RawRecord]:
-        yield from claim_records
-        for source in later_claims:
+    def report(rows_in_file: int) -> None:
+        if progress is not None:
+            progress(min(finished + rows_in_file, total), total, "claim rows")
+
+    def needing_full_checks() -> Iterator[RawRecord]:
+        nonlocal finished
+        for finished, record in enumerate(claim_records, start=1):
+            if finished % PROGRESS_EVERY == 0:
+                report(0)
+            yield record
+        for path in claim_files:
+            read = [0]
+
+            def tick(rows: int) -> None:
+                read[0] = rows
+                report(rows)
             try:
-                for record in source:
+                for record in claim_rows(path, schema, entity_types, documents, claims, DEFAULT_STATUS,
+                                         DEFAULT_CONFIDENCE, tick):
                     _check_fields(record, issues)
                     yield record
             except ValidationError as exc:
                 issues.problems.extend(exc.problems)
+            finished += read[0]
 
-    for done, record in enumerate(all_claims(), start=1):
-        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
-            progress(min(done, total), total, "claim rows")
+    for record in needing_full_checks():
         claim = _claim(record, schema, entity_types, documents, issues)
-        if claim is None:
-            continue
-        existing = out.claims.get(claim.id)
-        if existing is not None:
-            if _same_claim(existing, claim):
-                # a claim restated (another citation row): gather now, rebuild once at the end
-                extra_citations.setdefault(claim.id, []).extend(claim.citations)
-                continue
-            first_file, first_line = seen[("claims", claim.id)]
-            issues.add(record, None,
-                       f"claim {claim.id} ({claim.subject} {claim.relation} {claim.object}) conflicts with the claim at {first_file}:{first_line}",
-                       "make the two agree, or give one a distinct 'key'")
-            continue
-        seen[("claims", claim.id)] = (record.file, record.line)
-        out.claims[claim.id] = claim
+        if claim is not None:
+            claims.add(identity_of(claim), details_of(claim), claim.citations, record.file, record.line)
+    if progress is not None and total:
+        progress(total, total, "claim rows")
     if issues.problems:
         raise ValidationError(issues.problems)
-    for cid, more in extra_citations.items():
-        claim = out.claims[cid]
-        out.claims[cid] = _with_citations(claim, tuple(dict.fromkeys(claim.citations + tuple(more))))
+    out.claims = claims.claims()
     return out
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
 def _check_fields(record: RawRecord, issues: _Collector) -> None:
@@ -383,17 +392,3 @@ def _citations(record: RawRecord, documents: set[str], issues: _Collector) -> tu
             continue
         out.append(Citation(values["document"], values["locator"], " ".join(values["quote"].split())))
     return tuple(dict.fromkeys(out))
-
-
-_IDENTITY_FREE_FIELDS = ("circa", "status", "confidence", "unit", "value", "notes", "attributes")
-
-
-def _same_claim(a: Claim, b: Claim) -> bool:
-    """Equal but for citations (same id already means same subject, relation, object, dates, quantity, key)."""
-    return all(getattr(a, name) == getattr(b, name) for name in _IDENTITY_FREE_FIELDS)
-
-
-def _with_citations(claim: Claim, citations: tuple[Citation, ...]) -> Claim:
-    from dataclasses import replace
-
-    return replace(claim, citations=citations)

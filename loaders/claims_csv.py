@@ -1,0 +1,150 @@
+"""The fast lane for large claims CSV files.
+
+A register of a few hundred thousand rows is mostly plain rows: known
+entities, an allowed relation, a date or two, one citation. Such a row is
+checked here with a handful of look-ups and never becomes a dict, a
+:class:`~coopgraph.loaders.records.RawRecord` or a :class:`Claim` of its own.
+Any row this lane does not fully vouch for (a problem, or a column it does
+not handle, such as ``value_amount`` or ``id``) is handed on, as the raw record
+``iter_csv_records`` would give, to the full checks in
+:mod:`coopgraph.loaders.validate`, which word the error or build the claim.
+So the two lanes agree by construction on what is valid; a test runs both over
+the same files and compares the datasets.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterator
+
+from coopgraph.graph.dates import DateFormatError, PartialDate
+from coopgraph.graph.model import Citation
+from coopgraph.graph.schema import Schema
+from coopgraph.loaders.claim_set import ClaimSet
+from coopgraph.loaders.records import RawRecord, csv_record, iter_csv_rows
+
+#: the columns a row may fill and still take the fast lane
+FAST_COLUMNS = frozenset({"subject", "relation", "object", "date", "start", "end", "circa", "status", "confidence",
+                          "quantity", "unit", "key", "notes", "document", "locator", "quote"})
+_REQUIRED = ("subject", "relation", "object", "document", "locator", "quote")
+_OPTIONAL = ("date", "start", "end", "circa", "status", "confidence", "quantity", "unit", "key", "notes")
+_TRUE = ("1", "true", "yes", "y")
+_NO_ATTRIBUTES: dict = {}
+TICK_ROWS = 2000
+
+
+def claim_rows(path: Path, schema: Schema, entity_types: dict[str, str], documents: set[str], claims: ClaimSet,
+               default_status: str, default_confidence: float,
+               tick: Callable[[int], None] | None = None) -> Iterator[RawRecord]:
+    """Check each row of a claims CSV file: plain rows go into ``claims``, the others are yielded as raw records.
+
+    ``tick(rows)`` is called every :data:`TICK_ROWS` rows, and at the end, with the rows read so far.
+    Raises :class:`~coopgraph.graph.errors.ValidationError` at a row that is not CSV at all,
+    as :func:`~coopgraph.loaders.records.iter_csv_rows` does.
+    """
+    file = str(path)
+    entries = claims.entries
+    statuses = set(schema.statuses)
+    allowed: dict[tuple[str, str | None, str | None], bool] = {}
+    rows = iter_csv_rows(path)
+    first = next(rows, None)
+    if first is None:
+        return
+    header = first[1]
+    column = {name: index for index, name in enumerate(header)}
+    if any(name not in column for name in _REQUIRED):
+        # every row lacks a required column: the full checks say which
+        yield csv_record("claims", file, first[0], header, first[2])
+        yield from (csv_record("claims", file, line, header, row) for line, _, row in rows)
+        return
+    i_subject, i_relation, i_object, i_document, i_locator, i_quote = (column[name] for name in _REQUIRED)
+    blank = len(header)  # an absent optional column reads the empty cell appended to each row
+    i_date, i_start, i_end, i_circa, i_status, i_confidence, i_quantity, i_unit, i_key, i_notes = (
+        column.get(name, blank) for name in _OPTIONAL)
+    others = [index for name, index in column.items() if name not in FAST_COLUMNS]
+    count = 0
+    for line, _, row in _with_first(first, rows):
+        count += 1
+        if tick is not None and count % TICK_ROWS == 0:
+            tick(count)
+        row.append("")
+        if others and any(row[i] and not row[i].isspace() for i in others):
+            yield csv_record("claims", file, line, header, row)
+            continue
+        subject, relation, obj = row[i_subject].strip(), row[i_relation].strip(), row[i_object].strip()
+        stype, otype = entity_types.get(subject), entity_types.get(obj)
+        ok = allowed.get((relation, stype, otype))
+        if ok is None:
+            rel = schema.relation_types.get(relation)
+            ok = allowed[relation, stype, otype] = bool(stype and otype and rel and rel.allows(stype, otype))
+        document, locator, quote = row[i_document].strip(), row[i_locator].strip(), row[i_quote].strip()
+        status = row[i_status].strip() or default_status
+        if not (ok and locator and quote and document in documents and status in statuses):
+            yield csv_record("claims", file, line, header, row)
+            continue
+        date, start, end = _iso(row[i_date]), _iso(row[i_start]), _iso(row[i_end])
+        if date is False or start is False or end is False or (date and (start or end)) or (
+                start and end and _ends_before_start(start, end)):
+            yield csv_record("claims", file, line, header, row)
+            continue
+        confidence = _number(row[i_confidence], default_confidence)
+        quantity = _count(row[i_quantity])
+        if confidence is False or not 0.0 <= confidence <= 1.0 or quantity is False:
+            yield csv_record("claims", file, line, header, row)
+            continue
+        citation = Citation(document, locator, " ".join(quote.split()))
+        circa = row[i_circa]
+        identity = (subject, relation, obj, date, start, end, quantity, row[i_key].strip() or None)
+        details = (bool(circa) and circa.strip().lower() in _TRUE, status, confidence, row[i_unit].strip() or None, None,
+                   row[i_notes].strip() or None, _NO_ATTRIBUTES)
+        # ClaimSet.add, inlined: this runs once per row of the largest files
+        entry = entries.get(identity)
+        if entry is None:
+            entries[identity] = [details, [citation], file, line]
+        elif entry[0] == details:
+            entry[1].append(citation)
+        else:
+            claims.conflict(identity, file, line)
+    if tick is not None:
+        tick(count)
+
+
+def _with_first(first, rest):
+    yield first
+    yield from rest
+
+
+@lru_cache(maxsize=1 << 16)
+def _iso(cell: str) -> str | None | bool:
+    """The ISO form of a date cell; ``None`` when blank; ``False`` when not a date."""
+    if not cell or cell.isspace():
+        return None
+    try:
+        return PartialDate.parse(cell).isoformat()
+    except DateFormatError:
+        return False
+
+
+@lru_cache(maxsize=1 << 16)
+def _ends_before_start(start: str, end: str) -> bool:
+    return PartialDate.parse(end).latest < PartialDate.parse(start).earliest
+
+
+def _number(cell: str, default: float) -> float | bool:
+    if not cell or cell.isspace():
+        return default
+    try:
+        return float(cell)
+    except ValueError:
+        return False
+
+
+def _count(cell: str) -> int | None | bool:
+    if not cell or cell.isspace():
+        return None
+    try:
+        number = int(cell.replace(",", ""))
+    except ValueError:
+        return False
+    return number if number >= 0 else False

@@ -1,0 +1,159 @@
+"""The fast lane for claims CSV files gives exactly what the full checks give: same claims, same errors."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import pytest
+
+from coopgraph.graph.errors import ValidationError
+from coopgraph.graph.schema import load_schema
+from coopgraph.loaders import load_files
+from coopgraph.loaders.files import read_files
+from coopgraph.loaders.records import iter_csv_records
+from coopgraph.loaders.validate import validate_records
+
+from .conftest import MINI
+
+HEADER = ["subject", "relation", "object", "date", "start", "end", "circa", "status", "confidence", "quantity",
+          "unit", "key", "notes", "document", "locator", "quote", "value_amount", "value_currency"]
+DOC = "ruritania-review-2021"
+
+# each column's pool: mostly plain values, some that need care, some that are wrong
+POOLS = {
+    "subject": ["firm:zenda-motors", "firm:zenda-motors", " firm:zenda-motors ", "state:ruritania", "firm:nope", ""],
+    "relation": ["manufactures", "manufactures", "supplies", "transferred_to", "manufacture", ""],
+    "object": ["tech:zm-9-engine", "tech:zm-9-engine", "system:falcon", "state:freedonia", "tech:nope"],
+    "date": ["", "", "1995", "1995-03", " 2001 ", "1990s", "2015-13", "c. 1999"],
+    "start": ["", "", "", "1998", "2004"],
+    "end": ["", "", "", "2002", "1997"],
+    "circa": ["", "", "yes", "TRUE", "0", " "],
+    "status": ["", "", "reported", "contracted", "rumoured"],
+    "confidence": ["", "", "0.9", " 0.5", "1", "1.5", "high", "nan"],
+    "quantity": ["", "", "24", "1,200", "-3", "two"],
+    "unit": ["", "", "engines"],
+    "key": ["", "", "", "k1"],
+    "notes": ["", "", "a note", "  spaced  "],
+    "document": [DOC, DOC, DOC, f" {DOC}", "no-such-doc", ""],
+    "locator": ["p. 3", "p. 3", "p. 4", "endnote 7", ""],
+    "quote": ["Zenda builds the ZM-9.", "Zenda  builds\nthe ZM-9.", "Another line.", "", "Zenda builds the ZM-9."],
+    "value_amount": ["", "", "", "", "2.5e9", "lots"],
+    "value_currency": ["", "", "", "", "USD"],
+}
+
+
+# the values of each pool that are valid whatever else the row holds
+GOOD = {column: [v for v in pool if v not in {"firm:nope", "manufacture", "tech:nope", "2015-13", "c. 1999", "2004",
+                                               "1997", "rumoured", "1.5", "high", "nan", "-3", "two", "no-such-doc",
+                                               "lots", "USD", "2.5e9"} and (v.strip() or column not in
+                                               ("subject", "relation", "object", "document", "locator", "quote"))]
+        for column, pool in POOLS.items()}
+
+
+def allowed_triples() -> list[tuple[str, str, str]]:
+    schema = load_schema()
+    types = {"state:ruritania": "state", "state:freedonia": "state", "firm:zenda-motors": "firm",
+             "tech:zm-9-engine": "technology", "system:falcon": "weapon_system", "system:hawk": "weapon_system"}
+    return [(s, name, o) for name, rel in schema.relation_types.items() for s in types for o in types
+            if s != o and rel.allows(types[s], types[o])]
+
+
+def write_claims(path: Path, rows: list[dict[str, str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def both_lanes(claims_file: Path):
+    """(fast lane result, full-checks result): each a Dataset, or the list of problem texts."""
+    schema = load_schema()
+    base = read_files([MINI / "documents.yaml", MINI / "entities.yaml"])
+    outcomes = []
+    for records, files in ((base, [claims_file]), (base + list(iter_csv_records(claims_file)), [])):
+        try:
+            outcomes.append(validate_records(records, schema, claim_files=files))
+        except ValidationError as exc:
+            outcomes.append([str(p) for p in exc.problems])
+    return outcomes
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fast_lane_agrees_with_the_full_checks_on_random_rows(tmp_path, seed):
+    rng = random.Random(seed)
+    rows = [{column: rng.choice(pool) for column, pool in POOLS.items()} for _ in range(rng.randint(1, 25))]
+    rows += [dict(rng.choice(rows)) for _ in range(rng.randint(0, 5))]  # restated claims, exact or with other citations
+    for row in rows[-3:]:
+        row["locator"] = rng.choice(POOLS["locator"])
+    fast, full = both_lanes(write_claims(tmp_path / "claims.csv", rows))
+    assert type(fast) is type(full)
+    if isinstance(full, list):
+        # the full checks look at field names of every record first, so only the order may differ
+        assert sorted(fast) == sorted(full)
+    else:
+        assert list(fast.claims.items()) == list(full.claims.items())
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_fast_lane_builds_the_same_dataset_from_valid_rows(tmp_path, seed):
+    rng = random.Random(seed)
+    triples = allowed_triples()
+    rows = []
+    for number in range(rng.randint(1, 40)):
+        row = {column: rng.choice(pool) for column, pool in GOOD.items()}
+        row["key"] = rng.choice(["", f"k{number}", f" k{number} "]) if number % 3 else f"k{number}"
+        row["subject"], row["relation"], row["object"] = rng.choice(triples)
+        if row["start"] or row["end"]:
+            row["date"] = ""
+        rows.append(row)
+    for _ in range(rng.randint(0, 10)):  # restatements: same claim, another citation
+        rows.append({**rng.choice(rows), "locator": rng.choice(GOOD["locator"]), "quote": rng.choice(GOOD["quote"])})
+    fast, full = both_lanes(write_claims(tmp_path / "claims.csv", rows))
+    assert not isinstance(full, list), full
+    assert list(fast.claims.items()) == list(full.claims.items())
+    assert len(fast.claims) >= 1
+
+
+def test_fast_lane_gathers_restated_claims_and_keeps_every_field(tmp_path):
+    plain = {"subject": "firm:zenda-motors", "relation": "manufactures", "object": "tech:zm-9-engine", "date": "1995",
+             "document": DOC, "locator": "p. 3", "quote": "Zenda builds the ZM-9."}
+    rows = [plain, {**plain, "locator": "p. 9", "quote": "The ZM-9  is Zenda's."}, plain,
+            {**plain, "date": "", "start": "1998", "end": "2002", "circa": "yes", "status": "contracted",
+             "confidence": "0.6", "quantity": "1,200", "unit": "engines", "key": "k1", "notes": " batch "}]
+    fast, full = both_lanes(write_claims(tmp_path / "claims.csv", rows))
+    assert list(fast.claims.values()) == list(full.claims.values())
+    first, second = fast.claims.values()
+    assert [c.locator for c in first.citations] == ["p. 3", "p. 9"]
+    assert first.citations[1].quote == "The ZM-9 is Zenda's."
+    assert (second.start, second.end, second.circa, second.status, second.confidence, second.quantity,
+            second.unit, second.key, second.notes) == ("1998", "2002", True, "contracted", 0.6, 1200, "engines", "k1", "batch")
+
+
+def test_a_conflict_between_rows_names_both_lines(tmp_path):
+    plain = {"subject": "firm:zenda-motors", "relation": "manufactures", "object": "tech:zm-9-engine", "date": "1995",
+             "document": DOC, "locator": "p. 3", "quote": "Zenda builds the ZM-9."}
+    path = write_claims(tmp_path / "claims.csv", [plain, {**plain, "status": "contracted"}])
+    fast, full = both_lanes(path)
+    assert fast == full
+    assert len(fast) == 1
+    assert fast[0].startswith(f"{path}:3: ") and f"conflicts with the claim at {path}:2" in fast[0]
+
+
+def test_a_directory_load_reports_progress_up_to_every_row(tmp_path):
+    plain = {"subject": "firm:zenda-motors", "relation": "manufactures", "object": "tech:zm-9-engine",
+             "document": DOC, "locator": "p. 3"}
+    rows = [{**plain, "quote": f"Statement {n}.", "key": f"k{n}"} for n in range(4500)]
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for name in ("documents.yaml", "entities.yaml"):
+        (folder / name).write_text((MINI / name).read_text(encoding="utf-8"), encoding="utf-8")
+    write_claims(folder / "claims.csv", rows)
+    seen = []
+    data = load_files([folder], progress=lambda done, total, what: seen.append((done, total)))
+    assert len(data.claims) == 4500
+    assert seen[-1] == (4500, 4500)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert len(seen) >= 3
