@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from coopgraph.cli.options import filter_options, store_option, type_option
+from coopgraph.cli.options import filter_options, progress_bar, quiet_option, store_option, type_option
 from coopgraph.cli.stores import open_cli_store
 from coopgraph.queries.exports import DIRECTORY_FORMATS, EXPORTERS
 
@@ -23,8 +23,9 @@ from coopgraph.queries.exports import DIRECTORY_FORMATS, EXPORTERS
 @click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True, help="Longest chain (with --chains-from).")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most chains (with --chains-from).")
 @filter_options
+@quiet_option
 @store_option
-def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, limit, claim_filter, store_spec):
+def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, limit, claim_filter, quiet, store_spec):
     """Write the graph, or the part the options choose, to PATH in FORMAT.
 
     \b
@@ -60,7 +61,8 @@ def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, li
     dataset = select_subgraph(store.dataset(), claim_filter=claim_filter, types=types, around=around,
                               depth=depth or 1, chains_from=list(chains_from), chains_to=list(chains_to),
                               max_hops=max_hops, chains_limit=limit)
-    result = EXPORTERS[fmt](dataset, path)
+    with progress_bar(f"exporting {fmt}", quiet) as progress:
+        result = EXPORTERS[fmt](dataset, path, progress=progress)
     if path != "-":
         summary = ", ".join(f"{v} {k}" for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool))
         click.echo(f"wrote {path}: {summary}", err=True)

@@ -121,7 +121,7 @@ def quiet_option(func):
 def progress_bar(label: str, quiet: bool = False):
     """Yield a ``progress(done, total, what)`` callback drawing bars on a terminal (``None`` otherwise).
 
-    A new bar starts whenever the total changes (validating claims, then writing rows ...).
+    A new bar starts whenever the stage changes (validating claims, then writing rows ...).
     """
     if quiet or not sys.stderr.isatty():
         yield None
@@ -133,9 +133,9 @@ def progress_bar(label: str, quiet: bool = False):
             state.pop("bar").__exit__(None, None, None)
 
     def progress(done: int, total: int, what: str) -> None:
-        if state.get("total") != total:
+        if state.get("stage") != (total, what):
             close()
-            state["total"] = total
+            state["stage"] = (total, what)
             state["bar"] = click.progressbar(length=total, label=f"{label}: {what}", file=sys.stderr, show_pos=True)
             state["bar"].__enter__()
         bar = state["bar"]

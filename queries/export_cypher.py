@@ -32,6 +32,7 @@ from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Dataset
 from coopgraph.graph.neo4j_model import claim_properties, document_properties, entity_properties
 from coopgraph.graph.schema import Schema, load_schema
+from coopgraph.queries.progress import Progress, counted
 from coopgraph.queries.atomic import atomic_output
 
 #: rows per UNWIND statement
@@ -109,7 +110,7 @@ def _unwind(rows: list[str], body: str) -> Iterator[str]:
         yield "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n" + body + ";"
 
 
-def cypher_statements(data: Dataset, schema: Schema | None = None) -> Iterator[str]:
+def cypher_statements(data: Dataset, schema: Schema | None = None, progress: Progress | None = None) -> Iterator[str]:
     """The statements of the script, one string each (ending in ``;``), in order.
 
     Examples
@@ -137,7 +138,7 @@ def cypher_statements(data: Dataset, schema: Schema | None = None) -> Iterator[s
     for label in sorted(by_label):
         yield from _unwind(by_label[label], f"MERGE (n:Entity {{id: row.id}})\nSET n = row, n:{label}")
     by_type: dict[str, list[str]] = defaultdict(list)
-    for _, claim in sorted(data.claims.items()):
+    for _, claim in counted(sorted(data.claims.items()), len(data.claims), "claims", progress):
         row = "{s: " + cypher_string(claim.subject) + ", o: " + cypher_string(claim.object) + \
               ", props: " + cypher_map(claim_properties(claim)) + "}"
         by_type[schema.rel_type(claim.relation)].append(row)
@@ -182,7 +183,8 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-def write_cypher(data: Dataset, path: str | os.PathLike, schema: Schema | None = None) -> dict[str, int]:
+def write_cypher(data: Dataset, path: str | os.PathLike, schema: Schema | None = None,
+                 progress: Progress | None = None) -> dict[str, int]:
     """Write the Cypher script to ``path`` (``-`` for standard output), atomically.
 
     Returns
@@ -204,7 +206,7 @@ def write_cypher(data: Dataset, path: str | os.PathLike, schema: Schema | None =
     counts = {"statements": 0, "nodes": len(data.entities) + len(data.documents), "relationships": len(data.claims)}
     with atomic_output(path) as out:
         out.write("// coopgraph graph: run with  cypher-shell -f <this file>  (idempotent: MERGE on id and claim_id)\n")
-        for statement in cypher_statements(data, schema):
+        for statement in cypher_statements(data, schema, progress):
             out.write(statement + "\n")
             counts["statements"] += 1
     return counts

@@ -31,6 +31,7 @@ from coopgraph.graph.dates import parse_optional
 from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Claim, Dataset
 from coopgraph.graph.schema import Schema, load_schema
+from coopgraph.queries.progress import Progress, counted
 from coopgraph.queries.atomic import atomic_output
 from coopgraph.queries.export_graphml import _XML_ILLEGAL
 
@@ -124,7 +125,8 @@ def _attvalues(xf, owner: str, values: list[tuple[str, Any]]) -> None:
                 pass
 
 
-def write_gexf(data: Dataset, path: str | os.PathLike, schema: Schema | None = None) -> dict[str, int]:
+def write_gexf(data: Dataset, path: str | os.PathLike, schema: Schema | None = None,
+               progress: Progress | None = None) -> dict[str, int]:
     """Write ``data`` as dynamic GEXF 1.3 to ``path`` (``-`` for standard output), atomically.
 
     Returns
@@ -192,7 +194,7 @@ def write_gexf(data: Dataset, path: str | os.PathLike, schema: Schema | None = N
                             counts["nodes"] += 1
                     xf.write("\n")
                     with xf.element(f"{{{NS}}}edges"):
-                        for cid, claim in sorted(data.claims.items()):
+                        for cid, claim in counted(sorted(data.claims.items()), len(data.claims), "claims", progress):
                             attrib = {"id": cid, "source": claim.subject, "target": claim.object,
                                       "label": claim.relation, "kind": claim.relation,
                                       "weight": repr(float(claim.confidence))}

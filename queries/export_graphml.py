@@ -25,6 +25,7 @@ from lxml import etree
 from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Claim, Dataset, Entity
 from coopgraph.graph.schema import Schema, load_schema
+from coopgraph.queries.progress import Progress, counted
 from coopgraph.queries.atomic import atomic_output
 
 NS = "http://graphml.graphdrawing.org/xmlns"
@@ -150,7 +151,8 @@ def _check_id(kind: str, value: str) -> str:
     return value
 
 
-def write_graphml(data: Dataset, path: str | os.PathLike, schema: Schema | None = None) -> dict[str, int]:
+def write_graphml(data: Dataset, path: str | os.PathLike, schema: Schema | None = None,
+                  progress: Progress | None = None) -> dict[str, int]:
     """Write ``data`` as GraphML to ``path`` (``-`` for standard output), atomically.
 
     Parameters
@@ -214,7 +216,7 @@ def write_graphml(data: Dataset, path: str | os.PathLike, schema: Schema | None 
                         with xf.element(f"{{{NS}}}node", {"id": _check_id("entity", entity.id)}):
                             _write_values(xf, entity.id, _node_values(entity))
                         counts["nodes"] += 1
-                    for cid, claim in sorted(data.claims.items()):
+                    for cid, claim in counted(sorted(data.claims.items()), len(data.claims), "claims", progress):
                         xf.write("\n")
                         with xf.element(f"{{{NS}}}edge", {"id": _check_id("claim", cid),
                                                           "source": _check_id("entity", claim.subject),

@@ -13,6 +13,7 @@ import os
 from typing import Any
 
 from coopgraph.graph.model import Dataset
+from coopgraph.queries.progress import Progress, counted
 from coopgraph.queries.atomic import atomic_output
 
 FORMAT_VERSION = 1
@@ -54,7 +55,7 @@ def to_node_link(data: Dataset) -> dict[str, Any]:
     }
 
 
-def write_json(data: Dataset, path: str | os.PathLike) -> dict[str, int]:
+def write_json(data: Dataset, path: str | os.PathLike, progress: Progress | None = None) -> dict[str, int]:
     """Write node-link JSON to ``path`` (``-`` for standard output), atomically.
 
     Streams one record at a time, so no second copy of the graph is built in memory.
@@ -73,7 +74,7 @@ def write_json(data: Dataset, path: str | os.PathLike) -> dict[str, int]:
     sections = (
         ("documents", (d.to_dict() for d in sorted(data.documents.values(), key=lambda d: d.id))),
         ("nodes", (_node(e) for e in sorted(data.entities.values(), key=lambda e: e.id))),
-        ("edges", (_edge(cid, c) for cid, c in sorted(data.claims.items()))),
+        ("edges", (_edge(cid, c) for cid, c in counted(sorted(data.claims.items()), len(data.claims), "claims", progress))),
     )
     counts = {}
     with atomic_output(path) as out:

@@ -49,6 +49,7 @@ from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Claim, Dataset, Document, Entity
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.export_table import csv_cell
+from coopgraph.queries.progress import Progress, counted
 
 ENTITY_FILE = "entities.csv"
 DOCUMENT_FILE = "documents.csv"
@@ -204,7 +205,8 @@ def relationship_row(claim: Claim, schema: Schema, delimiter: str) -> list[Any]:
         json.dumps(claim.attributes, ensure_ascii=False) if claim.attributes else None)]
 
 
-def write_neo4j_csv(data: Dataset, path: str | os.PathLike, schema: Schema | None = None) -> dict[str, Any]:
+def write_neo4j_csv(data: Dataset, path: str | os.PathLike, schema: Schema | None = None,
+                    progress: Progress | None = None) -> dict[str, Any]:
     """Write the ``neo4j-admin`` import files into the directory ``path``, all or nothing.
 
     Returns
@@ -248,7 +250,7 @@ def write_neo4j_csv(data: Dataset, path: str | os.PathLike, schema: Schema | Non
         with open(tmp / RELATIONSHIP_FILE, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(RELATIONSHIP_HEADER)
-            for _, claim in sorted(data.claims.items()):
+            for _, claim in counted(sorted(data.claims.items()), len(data.claims), "claims", progress):
                 writer.writerow(relationship_row(claim, schema, delimiter))
                 counts["relationships"] += 1
         script = import_command(".", delimiter, multiline)

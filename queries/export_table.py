@@ -25,6 +25,7 @@ from typing import Any, Iterator
 
 from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
+from coopgraph.queries.progress import Progress, counted
 from coopgraph.queries.atomic import atomic_output
 
 CLAIM_COLUMNS = (
@@ -37,7 +38,7 @@ ENTITY_COLUMNS = ("id", "type", "name", "aliases", "country", "description", "wi
 DOCUMENT_COLUMNS = ("id", "title", "date", "author", "publisher", "url", "kind")
 
 
-def claim_rows(data: Dataset) -> Iterator[dict[str, Any]]:
+def claim_rows(data: Dataset, progress: Progress | None = None) -> Iterator[dict[str, Any]]:
     """One mapping per claim and citation, keyed by :data:`CLAIM_COLUMNS`, in claim-id order.
 
     Examples
@@ -50,7 +51,7 @@ def claim_rows(data: Dataset) -> Iterator[dict[str, Any]]:
     >>> [(r["citation"], r["locator"], r["subject_name"]) for r in claim_rows(ds)]
     [(1, 'p. 1', 'A'), (2, 'p. 9', 'A')]
     """
-    for cid, claim in sorted(data.claims.items()):
+    for cid, claim in counted(sorted(data.claims.items()), len(data.claims), "claims", progress):
         subject, obj = data.entities.get(claim.subject), data.entities.get(claim.object)
         value = claim.value
         base = {
@@ -108,7 +109,7 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def write_csv(data: Dataset, path: str | os.PathLike) -> dict[str, int]:
+def write_csv(data: Dataset, path: str | os.PathLike, progress: Progress | None = None) -> dict[str, int]:
     """Write the claims table as CSV to ``path`` (``-`` for standard output), atomically.
 
     Returns
@@ -132,13 +133,13 @@ def write_csv(data: Dataset, path: str | os.PathLike) -> dict[str, int]:
     with atomic_output(path) as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CLAIM_COLUMNS)
-        for row in claim_rows(data):
+        for row in claim_rows(data, progress):
             writer.writerow([csv_cell(row[c]) for c in CLAIM_COLUMNS])
             counts["rows"] += 1
     return counts
 
 
-def write_xlsx(data: Dataset, path: str | os.PathLike) -> dict[str, int]:
+def write_xlsx(data: Dataset, path: str | os.PathLike, progress: Progress | None = None) -> dict[str, int]:
     """Write an Excel workbook (sheets ``claims``, ``entities``, ``documents``) to ``path``, atomically.
 
     Examples
@@ -159,7 +160,7 @@ def write_xlsx(data: Dataset, path: str | os.PathLike) -> dict[str, int]:
         raise CoopgraphError("an xlsx workbook cannot go to standard output; give a file name")
     counts = {"rows": 0, "claims": len(data.claims), "entities": 0, "documents": 0}
     book = Workbook(write_only=True)
-    sheets = (("claims", CLAIM_COLUMNS, claim_rows(data), "rows"),
+    sheets = (("claims", CLAIM_COLUMNS, claim_rows(data, progress), "rows"),
               ("entities", ENTITY_COLUMNS, entity_rows(data), "entities"),
               ("documents", DOCUMENT_COLUMNS, document_rows(data), "documents"))
     with atomic_output(path, "wb") as out:

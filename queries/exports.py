@@ -1,4 +1,4 @@
-"""The registry of export formats: name -> writer(dataset, path) -> counts.
+"""The registry of export formats: name -> writer(dataset, path, progress=None) -> counts.
 
 Adding a format means one new module and one line here. A writer returns a
 mapping of counts (numbers); it may add text entries (``command``) for the CLI
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from coopgraph.graph.model import Dataset
 from coopgraph.queries.export_cypher import write_cypher
 from coopgraph.queries.export_gexf import write_gexf
 from coopgraph.queries.export_graphml import write_graphml
@@ -17,7 +16,7 @@ from coopgraph.queries.export_json import write_json
 from coopgraph.queries.export_neo4j_csv import write_neo4j_csv
 from coopgraph.queries.export_table import write_csv, write_xlsx
 
-Writer = Callable[[Dataset, str], dict]
+Writer = Callable[..., dict]  # (dataset, path, *, progress=None) -> counts
 
 EXPORTERS: dict[str, Writer] = {
     "json": write_json,

@@ -568,7 +568,7 @@ def _break_writers(monkeypatch) -> None:
 
     real_rows = table.claim_rows
 
-    def exploding_rows(data):
+    def exploding_rows(data, progress=None):
         yield from list(real_rows(data))[:1]
         raise CoopgraphError("disk full")
 
@@ -657,3 +657,18 @@ def test_cli_standard_output(run, mini_store_path):
     for fmt in ("xlsx", "neo4j-csv"):
         result = run("export", fmt, "-", "--store", mini_store_path)
         assert result.exit_code == 1 and ("standard output" in result.output or "not '-'" in result.output)
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPORTERS))
+def test_every_writer_reports_its_progress_through_the_claims(tmp_path, fmt):
+    data = load_files([MINI])
+    seen = []
+    target = tmp_path / ("out" if fmt == "neo4j-csv" else f"out.{fmt}")
+    EXPORTERS[fmt](data, target, progress=lambda done, total, what: seen.append((done, total, what)))
+    assert seen and seen[-1] == (len(data.claims), len(data.claims), "claims")
+
+
+def test_export_on_the_cli_is_quiet_when_asked(run, mini_store_path, tmp_path):
+    result = run("export", "graphml", tmp_path / "g.graphml", "--quiet", "--store", mini_store_path)
+    assert result.exit_code == 0, result.output
+    assert "exporting" not in result.output and (tmp_path / "g.graphml").exists()
