@@ -34,13 +34,13 @@ import json, resource, sys, time
 def rss(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 """
 
+# what `coopgraph load --replace --store STORE FOLDER` runs: the bundled dataset plus the files, validated, written
 EMBEDDED_LOAD = PRELUDE + """
 from coopgraph.graph.store import open_store
-from coopgraph.loaders import load_files
+from coopgraph.loaders import load_into
 base = rss(); t = time.perf_counter()
-data = load_files([sys.argv[1]])
-open_store(sys.argv[2]).write(data, replace=True)
-print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base}))
+counts = load_into(open_store(sys.argv[2]), [sys.argv[1]], replace=True)
+print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base, "counts": counts}))
 """
 
 BARE_NETWORKX = PRELUDE + """

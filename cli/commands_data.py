@@ -86,7 +86,7 @@ def validate(files, store_spec):
     Claims may refer to entities and documents already in the store.
     """
     store = open_cli_store(store_spec)
-    data = load_files(files, context=store.dataset())
+    data = load_files(files, context=store.dataset(claims=False))
     counts = data.counts()
     click.echo(f"ok: {counts['documents']} documents, {counts['entities']} entities, {counts['claims']} claims in {len(files)} file(s)")
 

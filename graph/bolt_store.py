@@ -336,7 +336,7 @@ class BoltStore(Store):
             raise BatchError(what, ids, exc) from None
 
     # -- reading ---------------------------------------------------------------
-    def dataset(self) -> Dataset:
+    def dataset(self, claims: bool = True) -> Dataset:
         data = Dataset()
         for row in self._run(READ_DOCUMENTS):
             doc = document_from_properties(row["p"])
@@ -344,6 +344,8 @@ class BoltStore(Store):
         for row in self._run(READ_ENTITIES):
             entity = entity_from_properties(row["p"])
             data.entities[entity.id] = entity
+        if not claims:
+            return data
         for row in self._run(READ_CLAIMS):
             claim = claim_from_properties(row["s"], row["o"], row["p"])
             data.claims[claim.id] = claim

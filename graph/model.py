@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
 from typing import Any
 
 from coopgraph.graph.dates import PartialDate, parse_optional
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A source document that claims cite."""
 
@@ -32,7 +31,7 @@ class Document:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A node: a state, body, firm, system, technology, programme, person ...
 
@@ -63,7 +62,7 @@ class Entity:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """Where a claim is stated: a document, a locator in it, and a verbatim quote."""
 
@@ -75,7 +74,7 @@ class Citation:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Value:
     """A money value as the source states it."""
 
@@ -84,7 +83,7 @@ class Value:
     estimate: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """An edge: ``subject --relation--> object``, dated and cited.
 
@@ -115,11 +114,12 @@ class Claim:
     citations: tuple[Citation, ...] = ()
     notes: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    #: the deterministic claim id (see :func:`claim_id`), computed once when the claim is made
+    id: str = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def id(self) -> str:
-        """The deterministic claim id (see :func:`claim_id`)."""
-        return claim_id(self.subject, self.relation, self.object, self.date, self.start, self.end, self.quantity, self.key)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", claim_id(self.subject, self.relation, self.object, self.date, self.start, self.end,
+                                                self.quantity, self.key))
 
     @property
     def first_date(self) -> PartialDate | None:

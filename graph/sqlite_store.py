@@ -165,13 +165,15 @@ class SQLiteStore(Store):
             _insert(conn, dataset)
 
     # -- reading ---------------------------------------------------------------
-    def dataset(self) -> Dataset:
+    def dataset(self, claims: bool = True) -> Dataset:
         data = Dataset()
         for row in self._query("SELECT id, title, date, author, publisher, url, kind FROM documents ORDER BY id"):
             data.documents[row[0]] = Document(*row)
         for row in self._query(_ENTITY_SELECT + " ORDER BY id"):
             entity = _entity(row)
             data.entities[entity.id] = entity
+        if not claims:
+            return data
         citations = self._citations_by_claim(None)
         for row in self._query(_CLAIM_SELECT + " ORDER BY id"):
             claim = _claim(row, citations.get(row[0], ()))

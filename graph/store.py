@@ -36,8 +36,12 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    def dataset(self) -> Dataset:
-        """Everything in the store, as one :class:`Dataset`."""
+    def dataset(self, claims: bool = True) -> Dataset:
+        """Everything in the store, as one :class:`Dataset`.
+
+        ``claims=False`` leaves the claims out: documents and entities are all that
+        validating new records against the store needs, and far fewer.
+        """
 
     @abc.abstractmethod
     def entity(self, entity_id: str) -> Entity | None:

@@ -47,6 +47,7 @@ def claim_rows(path: Path, schema: Schema, entity_types: dict[str, str], documen
     entries = claims.entries
     statuses = set(schema.statuses)
     allowed: dict[tuple[str, str | None, str | None], bool] = {}
+    iso: dict[str, str | None | bool] = {"": None}  # date cell -> ISO date, None when blank, False when not a date
     rows = iter_csv_rows(path)
     first = next(rows, None)
     if first is None:
@@ -83,14 +84,22 @@ def claim_rows(path: Path, schema: Schema, entity_types: dict[str, str], documen
         if not (ok and locator and quote and document in documents and status in statuses):
             yield csv_record("claims", file, line, header, row)
             continue
-        date, start, end = _iso(row[i_date]), _iso(row[i_start]), _iso(row[i_end])
+        date, start, end = row[i_date], row[i_start], row[i_end]
+        date = iso[date] if date in iso else _iso(date, iso)
+        start = iso[start] if start in iso else _iso(start, iso)
+        end = iso[end] if end in iso else _iso(end, iso)
         if date is False or start is False or end is False or (date and (start or end)) or (
                 start and end and _ends_before_start(start, end)):
             yield csv_record("claims", file, line, header, row)
             continue
-        confidence = _number(row[i_confidence], default_confidence)
-        quantity = _count(row[i_quantity])
-        if confidence is False or not 0.0 <= confidence <= 1.0 or quantity is False:
+        confidence, quantity = row[i_confidence], row[i_quantity]
+        try:
+            # a blank or whitespace-only cell, a bad number: all left to the full checks
+            confidence = float(confidence) if confidence else default_confidence
+            quantity = int(quantity.replace(",", "")) if quantity else None
+        except ValueError:
+            confidence = -1.0
+        if not 0.0 <= confidence <= 1.0 or (quantity is not None and quantity < 0):
             yield csv_record("claims", file, line, header, row)
             continue
         citation = Citation(document, locator, " ".join(quote.split()))
@@ -115,36 +124,19 @@ def _with_first(first, rest):
     yield from rest
 
 
-@lru_cache(maxsize=1 << 16)
-def _iso(cell: str) -> str | None | bool:
-    """The ISO form of a date cell; ``None`` when blank; ``False`` when not a date."""
-    if not cell or cell.isspace():
-        return None
-    try:
-        return PartialDate.parse(cell).isoformat()
-    except DateFormatError:
-        return False
+def _iso(cell: str, known: dict[str, str | None | bool]) -> str | None | bool:
+    """The ISO form of a date cell (``None`` when blank, ``False`` when not a date), remembered in ``known``."""
+    if cell.isspace():
+        value = None
+    else:
+        try:
+            value = PartialDate.parse(cell).isoformat()
+        except DateFormatError:
+            value = False
+    known[cell] = value
+    return value
 
 
 @lru_cache(maxsize=1 << 16)
 def _ends_before_start(start: str, end: str) -> bool:
     return PartialDate.parse(end).latest < PartialDate.parse(start).earliest
-
-
-def _number(cell: str, default: float) -> float | bool:
-    if not cell or cell.isspace():
-        return default
-    try:
-        return float(cell)
-    except ValueError:
-        return False
-
-
-def _count(cell: str) -> int | None | bool:
-    if not cell or cell.isspace():
-        return None
-    try:
-        number = int(cell.replace(",", ""))
-    except ValueError:
-        return False
-    return number if number >= 0 else False

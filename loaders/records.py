@@ -36,7 +36,11 @@ class RawRecord:
         return self.field_lines.get(name, self.line)
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser (when PyYAML was built with it) keeps the same marks and is several times faster
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """A YAML loader whose mappings remember the line of each key."""
 
 

@@ -20,6 +20,7 @@ import contextlib
 import csv
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -237,7 +238,7 @@ def _claims_from_rows(rows: list[dict[str, Any]], data: Dataset) -> None:
         citations = known.citations if known else ()
         if row.get("document") is not None:
             citations += (Citation(row["document"], _str(row["locator"]), _str(row["quote"])),)
-        data.claims[claim.id] = Claim(**{**_fields(claim), "citations": citations})
+        data.claims[claim.id] = replace(claim, citations=citations)
         for side in ("subject", "object"):
             eid = row[side]
             if eid not in data.entities and row.get(f"{side}_name") is not None:
@@ -245,10 +246,6 @@ def _claims_from_rows(rows: list[dict[str, Any]], data: Dataset) -> None:
         doc_id = row.get("document")
         if doc_id is not None and doc_id not in data.documents and row.get("document_title") is not None:
             data.documents[doc_id] = Document(doc_id, _str(row["document_title"]), _str(row["document_date"]))
-
-
-def _fields(claim: Claim) -> dict[str, Any]:
-    return {name: getattr(claim, name) for name in claim.__dataclass_fields__}
 
 
 def _str(value: Any) -> str | None:
