@@ -171,9 +171,15 @@ claims = dict(list(data.claims.items())[:sample])
 needed = {c.subject for c in claims.values()} | {c.object for c in claims.values()}
 subset = Dataset(data.documents, {k: v for k, v in data.entities.items() if k in needed}, claims)
 rows = len(subset.documents) + len(subset.entities) + len(subset.claims)
-server = start_falkordb(sys.argv[4])
-try:
+neo4j_uri = sys.argv[5] if len(sys.argv) > 5 else ""
+if neo4j_uri:  # a real Neo4j (docker compose up): the password comes from $NEO4J_PASSWORD
+    import os
+    server = None
+    store = BoltStore(neo4j_uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD"))
+else:
+    server = start_falkordb(sys.argv[4])
     store = BoltStore(server.uri, driver=server.driver())
+try:
     sent = [0]
     run = store._run
     def counting(query, **params):
@@ -186,10 +192,88 @@ try:
     single_statements = sent[0]
     same = store.counts()
 finally:
-    server.stop()
+    if server is not None:
+        server.stop()
 print(json.dumps({"rows": rows, "batched_rps": rows / batched, "row_rps": rows / single, "counts": same,
                   "batched_statements": batched_statements, "single_statements": single_statements,
                   "seconds_batched": batched, "seconds_single": single}))
+"""
+
+
+# The same statements and rows over FalkorDB's own (Redis) protocol, where parameters travel in a
+# "CYPHER name=value ..." prefix with no size cap: what batching buys once batches are not capped at 3 KB.
+FALKORDB_NATIVE = PRELUDE + """
+import socket
+sys.path.insert(0, sys.argv[3])
+from bolt_server import _resp_encode, _resp_read, start_falkordb
+from coopgraph.graph import bolt_store as bs
+from coopgraph.graph.neo4j_model import claim_properties, document_properties, entity_properties, without_nulls
+from coopgraph.graph.schema import load_schema
+from coopgraph.graph.store import open_store
+from coopgraph.queries.export_cypher import cypher_map, cypher_string
+schema = load_schema()
+data = open_store(sys.argv[1]).dataset()
+claims = dict(list(data.claims.items())[:int(sys.argv[2])])
+needed = {c.subject for c in claims.values()} | {c.object for c in claims.values()}
+entities = [e for k, e in data.entities.items() if k in needed]
+documents = list(data.documents.values())
+rows = len(documents) + len(entities) + len(claims)
+server = start_falkordb(sys.argv[4])
+try:
+    conn = socket.create_connection((server.host, server.port))
+    reader = conn.makefile("rb")
+
+    def query(text):
+        conn.sendall(_resp_encode(("GRAPH.QUERY", "g", text)))
+        return _resp_read(reader)
+    def reset():
+        conn.sendall(_resp_encode(("GRAPH.DELETE", "g")))
+        try:
+            _resp_read(reader)
+        except Exception:
+            pass
+        for statement in bs.FALKORDB.constraints:
+            query(statement)
+    doc_rows = [cypher_map(without_nulls(document_properties(d))) for d in documents]
+    by_label, by_type = {}, {}
+    for e in entities:
+        by_label.setdefault(schema.label(e.type), []).append((e.id, cypher_map(without_nulls(entity_properties(e)))))
+    for c in claims.values():
+        props = without_nulls(claim_properties(c))
+        by_type.setdefault(schema.rel_type(c.relation), []).append(
+            (cypher_string(c.subject), cypher_string(c.object), cypher_string(props["claim_id"]), cypher_map(props)))
+    statements = [0, 0]
+    def batched(size=1000):
+        for i in range(0, len(doc_rows), size):
+            query("CYPHER rows=[" + ", ".join(doc_rows[i:i + size]) + "] " + bs.DOCUMENTS_MERGE); statements[0] += 1
+        for label, items in by_label.items():
+            for i in range(0, len(items), size):
+                query("CYPHER rows=[" + ", ".join(m for _, m in items[i:i + size]) + "] " + bs.ENTITIES_MERGE.format(label=label))
+                statements[0] += 1
+        for rel_type, items in by_type.items():
+            for i in range(0, len(items), size):
+                batch = ", ".join("{s: " + s + ", o: " + o + ", props: " + m + "}" for s, o, _, m in items[i:i + size])
+                query("CYPHER rows=[" + batch + "] " + bs.CLAIMS_MERGE.format(rel_type=rel_type)); statements[0] += 1
+    def single():
+        for m in doc_rows:
+            query("CYPHER rows=[" + m + "] " + bs.DOCUMENTS_MERGE); statements[1] += 1
+        for label, items in by_label.items():
+            for eid, m in items:
+                query("CYPHER id=" + cypher_string(eid) + " props=" + m + " " + bs.ENTITY_MERGE_ONE.format(label=label))
+                statements[1] += 1
+        for rel_type, items in by_type.items():
+            for s, o, cid, m in items:
+                query("CYPHER s=" + s + " o=" + o + " claim_id=" + cid + " props=" + m + " " + bs.CLAIM_MERGE_ONE.format(rel_type=rel_type))
+                statements[1] += 1
+    counts = []
+    reset(); t = time.perf_counter(); batched(); fast = time.perf_counter() - t
+    counts.append(query("MATCH ()-[r]->() RETURN count(r)")[1])
+    reset(); t = time.perf_counter(); single(); slow = time.perf_counter() - t
+    counts.append(query("MATCH ()-[r]->() RETURN count(r)")[1])
+finally:
+    server.stop()
+print(json.dumps({"rows": rows, "batched_rps": rows / fast, "row_rps": rows / slow, "statements": statements,
+                  "same": counts[0] == counts[1], "relationships": counts}))
 """
 
 
@@ -213,7 +297,8 @@ def mb(n: float) -> str:
     return f"{n / 2**20:,.0f} MB"
 
 
-def bench_size(label: str, work: Path, skip_bolt: bool, skip_naive: bool, naive_budget: float) -> list[tuple]:
+def bench_size(label: str, work: Path, skip_bolt: bool, skip_naive: bool, naive_budget: float,
+               neo4j_uri: str = "") -> list[tuple]:
     claims = parse_size(label)
     folder = work / label
     if not (folder / "claims.csv").exists():
@@ -263,7 +348,17 @@ def bench_size(label: str, work: Path, skip_bolt: bool, skip_naive: bool, naive_
         print(f"[{label}] Bolt ...", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             bo = run_step(BOLT, store, claims, HERE.parent / "tests", tmp)
-            rows.append((f"Bolt load on FalkorDB ({bo['rows']:,} rows; {bo['batched_statements']:,} statements batched)",
+            rows.append((f"Bolt load on FalkorDB ({bo['rows']:,} rows in {bo['batched_statements']:,} batched statements)",
+                         f"{bo['batched_rps']:,.0f} rows/s batched",
+                         f"{bo['row_rps']:,.0f} rows/s row by row", f"{bo['batched_rps'] / bo['row_rps']:.1f}x", ">= 50x"))
+        with tempfile.TemporaryDirectory() as tmp:
+            na = run_step(FALKORDB_NATIVE, store, claims, HERE.parent / "tests", tmp)
+            rows.append((f"the same on FalkorDB's own protocol, batches of 1,000 ({na['statements'][0]:,} statements)",
+                         f"{na['batched_rps']:,.0f} rows/s batched", f"{na['row_rps']:,.0f} rows/s row by row",
+                         f"{na['batched_rps'] / na['row_rps']:.1f}x" + ("" if na["same"] else " (counts differ!)"), "(explains the gap)"))
+        if neo4j_uri:
+            bo = run_step(BOLT, store, claims, HERE.parent / "tests", "-", neo4j_uri)
+            rows.append((f"Bolt load on Neo4j at {neo4j_uri} ({bo['rows']:,} rows in {bo['batched_statements']:,} batched statements)",
                          f"{bo['batched_rps']:,.0f} rows/s batched",
                          f"{bo['row_rps']:,.0f} rows/s row by row", f"{bo['batched_rps'] / bo['row_rps']:.1f}x", ">= 50x"))
     return rows
@@ -285,6 +380,17 @@ def machine() -> str:
             f"coopgraph {coopgraph.__version__}, networkx {networkx.__version__}, neo4j driver {neo4j.__version__}")
 
 
+def _sections(text: str) -> dict[int, str]:
+    """The ``## <size> claims`` sections of an earlier results file, by number of claims."""
+    out = {}
+    body = text.split("\n## Notes")[0]
+    for chunk in body.split("\n## ")[1:]:
+        label = chunk.split(" ", 1)[0]
+        if chunk.split("\n", 1)[0].endswith(" claims"):
+            out[parse_size(label)] = "## " + chunk.rstrip("\n") + "\n"
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", action="append", help="10k, 100k, 1M (repeatable; default 10k and 100k)")
@@ -293,27 +399,35 @@ def main() -> None:
     parser.add_argument("--skip-bolt", action="store_true")
     parser.add_argument("--skip-naive", action="store_true", help="give the naive chain search only 5 s")
     parser.add_argument("--naive-budget", type=float, default=300.0, help="seconds before the naive search is stopped")
+    parser.add_argument("--neo4j-uri", default="", help="also time the Bolt load on this Neo4j (password from $NEO4J_PASSWORD)")
     args = parser.parse_args()
     sizes = args.size or ["10k", "100k"]
     args.work.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    sections = []
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    sections = _sections(old)  # sizes not re-run keep their figures (and say when they were measured)
     for size in sizes:
         t = time.perf_counter()
-        rows = bench_size(size, args.work, args.skip_bolt, args.skip_naive, args.naive_budget)
+        rows = bench_size(size, args.work, args.skip_bolt, args.skip_naive, args.naive_budget, args.neo4j_uri)
         table = ["| measurement | coopgraph | plain networkx / baseline | ratio | target |", "|---|---|---|---|---|"]
         table += [f"| {' | '.join(r)} |" for r in rows]
-        sections.append(f"## {size} claims\n\n" + "\n".join(table) + f"\n\n(this size took {time.perf_counter() - t:.0f} s)\n")
+        flags = " ".join(f for f, on in (("--skip-bolt", args.skip_bolt), ("--skip-naive", args.skip_naive)) if on)
+        sections[parse_size(size)] = (f"## {size} claims\n\nMeasured {started}: `python bench/run.py --size {size}"
+                                      f"{' ' + flags if flags else ''}`\n\n" + "\n".join(table)
+                                      + f"\n\n(this size took {time.perf_counter() - t:.0f} s)\n")
         print("\n".join(table), flush=True)
     text = textwrap.dedent(f"""\
         # coopgraph benchmark results
 
-        Measured {started} on {machine()}.
-        Command: `python bench/run.py {' '.join('--size ' + s for s in sizes)}`
+        Machine: {machine()}.
         Data: `bench/generate.py` (seed 7): entities ~ claims / 5, Zipf-skewed degrees, dates 1990-2025,
         1-3 citations per claim. Times are wall-clock; memory is peak RSS above the process after imports.
+        Each measurement runs in a fresh process.
 
-        """) + "\n".join(sections)
+        """) + "\n".join(sections[n] for n in sorted(sections))
+    # the hand-written analysis below the figures ("## Notes ...") survives a re-run
+    if "\n## Notes" in old:
+        text += old[old.index("\n## Notes"):]
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}")
 
