@@ -189,7 +189,8 @@ class Schema:
 def _read_yaml(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle) or {}
+            # libyaml when PyYAML has it: every command reads the schema at start-up
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except OSError as exc:
         raise SchemaError(f"cannot read schema file {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:

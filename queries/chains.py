@@ -125,14 +125,20 @@ def chains(
         return node not in target_set and graph.nodes[node].get("type") in via_types
 
     dist = flow.distances_to(target_set, max_hops, passable)
-    steps: dict[str, list[tuple[int, str, list[Evidence]]]] = {}
+    steps: dict[str, list[tuple]] = {}
 
-    def steps_from(node: str) -> list[tuple[int, str, list[Evidence]]]:
-        # the arcs worth following out of a node, nearest to a target first, worked out once per node
+    def steps_from(node: str) -> list[tuple]:
+        # the arcs worth following out of a node, nearest to a target first, worked out once per node:
+        # (distance, next node, evidence, the earliest end of its dated claims, the earliest start of them)
         found_steps = steps.get(node)
         if found_steps is None:
-            found_steps = sorted(((dist[nxt], nxt, evidence) for nxt, evidence in flow.succ.get(node, {}).items()
-                                  if nxt in dist and (nxt in target_set or passable(nxt))), key=lambda t: t[0])
+            found_steps = []
+            for nxt, evidence in flow.succ.get(node, {}).items():
+                if nxt in dist and (nxt in target_set or passable(nxt)):
+                    dated = [e for e in evidence if e.dated]
+                    found_steps.append((dist[nxt], nxt, tuple(evidence), min((e.latest for e in dated), default=None),
+                                        min((e.earliest for e in dated), default=None)))
+            found_steps.sort(key=lambda t: t[0])
             steps[node] = found_steps
         return found_steps
 
@@ -145,19 +151,22 @@ def chains(
             break
         next_frontier: list[_Partial] = []
         for partial in frontier:
-            for distance, nxt, evidence in steps_from(partial.nodes[-1]):
+            for distance, nxt, evidence, ends, starts in steps_from(partial.nodes[-1]):
                 if distance > max_hops - level:
                     break
                 if nxt in partial.nodes:
                     continue
                 is_target = nxt in target_set
-                usable = tuple(e for e in evidence if not e.dated or partial.time is None or e.latest >= partial.time)
-                if not usable:
-                    continue
-                dated = [e.earliest for e in usable if e.dated]
                 time = partial.time
-                if dated:
-                    time = min(dated) if time is None else max(time, min(dated))
+                if time is None or ends is None or ends >= time:
+                    usable = evidence  # no claim on this arc ended before the chain got here
+                else:
+                    usable = tuple(e for e in evidence if not e.dated or e.latest >= time)
+                    if not usable:
+                        continue
+                    starts = min((e.earliest for e in usable if e.dated), default=None)
+                if starts is not None:
+                    time = starts if time is None else max(time, starts)
                 grown = _Partial(partial.nodes + (nxt,), partial.hops + (usable,), time)
                 if is_target:
                     found.append(grown)

@@ -9,7 +9,8 @@ pieces of evidence.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -22,7 +23,7 @@ _FAR_FUTURE = dt.date.max
 CIRCA_SLACK = dt.timedelta(days=366)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One claim behind a hop, with the days it may stand for."""
 
@@ -36,21 +37,32 @@ class Evidence:
     data: dict[str, Any]
     first: str | None = None  # the claim's own first and last dates, at their precision
     last: str | None = None
+    #: whether the claim carries a date (kept as a field: the chain search asks millions of times)
+    dated: bool = field(init=False, repr=False, compare=False)
 
-    @property
-    def dated(self) -> bool:
-        return self.earliest is not None
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dated", self.earliest is not None)
 
 
 def evidence_of(u: str, v: str, key: str, data: dict[str, Any]) -> Evidence:
-    first, last = edge_span(data)
+    when = (data.get("date"), data.get("start"), data.get("end"), bool(data.get("circa")))
+    try:
+        earliest, latest, first, last = _days(*when)
+    except TypeError:  # a date value that cannot be a cache key (not text): work it out directly
+        earliest, latest, first, last = _days.__wrapped__(*when)
+    return Evidence(key, u, v, data.get("type", ""), earliest, latest, float(data.get("confidence", 0.0)), data, first, last)
+
+
+@lru_cache(maxsize=1 << 14)
+def _days(date: Any, start: Any, end: Any, circa: bool) -> tuple[dt.date | None, dt.date | None, str | None, str | None]:
+    # a large graph repeats a few thousand dates: work each combination out once
+    first, last = edge_span({"date": date, "start": start, "end": end})
     earliest = first.earliest if first else None
     latest = last.latest if last else None
-    if first and data.get("circa"):
+    if first and circa:
         earliest = max(_FAR_PAST + CIRCA_SLACK, earliest) - CIRCA_SLACK
         latest = min(_FAR_FUTURE - CIRCA_SLACK, latest) + CIRCA_SLACK
-    return Evidence(key, u, v, data.get("type", ""), earliest, latest, float(data.get("confidence", 0.0)), data,
-                    first.isoformat() if first else None, last.isoformat() if last else None)
+    return earliest, latest, first.isoformat() if first else None, last.isoformat() if last else None
 
 
 class FlowGraph:
