@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 
 from tests.conftest import FIXTURES, MINI
 
@@ -156,3 +157,22 @@ def test_user_schema_extension_from_the_command_line(run, tmp_path, monkeypatch)
 def test_no_progress_bar_when_not_a_terminal(run, tmp_path):
     result = run("load", MINI, "--store", tmp_path / "s.sqlite")
     assert result.exit_code == 0 and "validating" not in result.output
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_on_a_terminal_and_not_when_quiet(monkeypatch):
+    from coopgraph.cli.options import progress_bar
+
+    for quiet, drawn in ((False, True), (True, False)):
+        screen = _Terminal()
+        monkeypatch.setattr(sys, "stderr", screen)
+        with progress_bar("exporting graphml", quiet) as progress:
+            if progress is not None:
+                for done in (2000, 4000, 5000):
+                    progress(done, 5000, "claims")
+        assert ("exporting graphml: claims" in screen.getvalue()) is drawn
+        assert ("5000/5000" in screen.getvalue()) is drawn
