@@ -136,8 +136,7 @@ class Claim:
         return bool(self.date or self.start or self.end)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["id"] = self.id
+        data = asdict(self)  # the id is a field too, last
         data["citations"] = [c.to_dict() for c in self.citations]
         return data
 

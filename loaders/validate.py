@@ -101,26 +101,20 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
             issues.add(record, "country", f"country '{country}' is not a known state entity", hint)
     documents = set(context.documents) | set(out.documents)
     claim_records = [r for r in records if r.kind == "claims"]
-    total = len(claim_records) + (sum(_count_lines(path) - 1 for path in claim_files) if progress else 0)
+    # rows per claims file, for the progress bar only (a cell may span lines: an estimate from above)
+    file_rows = [_count_lines(path) - 1 if progress else 0 for path in claim_files]
+    total = len(claim_records) + sum(file_rows)
     claims = ClaimSet(issues.problems)
-    finished = 0  # claim rows of the records and of the files already read
-
-    def report(rows_in_file: int) -> None:
-        if progress is not None:
-            progress(min(finished + rows_in_file, total), total, "claim rows")
 
     def needing_full_checks() -> Iterator[RawRecord]:
-        nonlocal finished
-        for finished, record in enumerate(claim_records, start=1):
-            if finished % PROGRESS_EVERY == 0:
-                report(0)
+        for done, record in enumerate(claim_records, start=1):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, total, "claim rows")
             yield record
-        for path in claim_files:
-            read = [0]
-
-            def tick(rows: int) -> None:
-                read[0] = rows
-                report(rows)
+        finished = len(claim_records)
+        for path, rows in zip(claim_files, file_rows):
+            tick = None if progress is None else (
+                lambda read, before=finished: progress(min(before + read, total), total, "claim rows"))
             try:
                 for record in claim_rows(path, schema, entity_types, documents, claims, DEFAULT_STATUS,
                                          DEFAULT_CONFIDENCE, tick):
@@ -128,7 +122,7 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
                     yield record
             except ValidationError as exc:
                 issues.problems.extend(exc.problems)
-            finished += read[0]
+            finished += rows
 
     for record in needing_full_checks():
         claim = _claim(record, schema, entity_types, documents, issues)

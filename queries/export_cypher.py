@@ -32,8 +32,8 @@ from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Dataset
 from coopgraph.graph.neo4j_model import claim_properties, document_properties, entity_properties
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.progress import Progress, counted
 from coopgraph.queries.atomic import atomic_output
+from coopgraph.queries.progress import Progress, counted
 
 #: rows per UNWIND statement
 BATCH = 200

@@ -31,9 +31,9 @@ from coopgraph.graph.dates import parse_optional
 from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Claim, Dataset
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.progress import Progress, counted
 from coopgraph.queries.atomic import atomic_output
 from coopgraph.queries.export_graphml import _XML_ILLEGAL
+from coopgraph.queries.progress import Progress, counted
 
 NS = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"

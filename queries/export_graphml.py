@@ -25,8 +25,8 @@ from lxml import etree
 from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Claim, Dataset, Entity
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.progress import Progress, counted
 from coopgraph.queries.atomic import atomic_output
+from coopgraph.queries.progress import Progress, counted
 
 NS = "http://graphml.graphdrawing.org/xmlns"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"

@@ -13,8 +13,8 @@ import os
 from typing import Any
 
 from coopgraph.graph.model import Dataset
-from coopgraph.queries.progress import Progress, counted
 from coopgraph.queries.atomic import atomic_output
+from coopgraph.queries.progress import Progress, counted
 
 FORMAT_VERSION = 1
 

@@ -26,8 +26,8 @@ from typing import Any, Iterator
 
 from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
-from coopgraph.queries.progress import Progress, counted
 from coopgraph.queries.atomic import atomic_output
+from coopgraph.queries.progress import Progress, counted
 
 CLAIM_COLUMNS = (
     "claim_id", "subject", "subject_name", "subject_type", "relation", "object", "object_name", "object_type",
