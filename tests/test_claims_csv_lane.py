@@ -157,3 +157,35 @@ def test_a_directory_load_reports_progress_up_to_every_row(tmp_path):
     assert seen[-1] == (4500, 4500)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert len(seen) >= 3
+
+
+def test_a_claim_restated_across_a_yaml_and_a_csv_file_gathers_both_citations(tmp_path):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for name in ("documents.yaml", "entities.yaml"):
+        (folder / name).write_text((MINI / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "claims.yaml").write_text(
+        "- subject: firm:zenda-motors\n  relation: manufactures\n  object: tech:zm-9-engine\n  date: '1995'\n"
+        f"  citations: [{{document: {DOC}, locator: p. 1, quote: Zenda makes the ZM-9.}}]\n", encoding="utf-8")
+    plain = {"subject": "firm:zenda-motors", "relation": "manufactures", "object": "tech:zm-9-engine", "date": "1995",
+             "document": DOC, "locator": "p. 3", "quote": "Zenda builds the ZM-9."}
+    write_claims(folder / "claims-more.csv", [plain])
+    (claim,) = load_files([folder]).claims.values()
+    assert [c.locator for c in claim.citations] == ["p. 1", "p. 3"]
+    write_claims(folder / "claims-more.csv", [{**plain, "confidence": "0.3"}])
+    with pytest.raises(ValidationError) as caught:
+        load_files([folder])
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("claims-more.csv") and problem.line == 2
+    assert "claims.yaml:1" in problem.message
+
+
+def test_an_empty_or_header_only_claims_file_adds_nothing(tmp_path):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for name in ("documents.yaml", "entities.yaml"):
+        (folder / name).write_text((MINI / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "claims.csv").write_text("", encoding="utf-8")
+    assert load_files([folder]).claims == {}
+    (folder / "claims.csv").write_text("\ufeff" + ",".join(HEADER) + "\n", encoding="utf-8")
+    assert load_files([folder]).claims == {}
