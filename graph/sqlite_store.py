@@ -166,6 +166,10 @@ class SQLiteStore(Store):
 
     # -- reading ---------------------------------------------------------------
     def dataset(self, claims: bool = True) -> Dataset:
+        with paused_gc():
+            return self._read_dataset(claims)
+
+    def _read_dataset(self, claims: bool) -> Dataset:
         data = Dataset()
         for row in self._query("SELECT id, title, date, author, publisher, url, kind FROM documents ORDER BY id"):
             data.documents[row[0]] = Document(*row)
@@ -189,6 +193,11 @@ class SQLiteStore(Store):
         cached = getattr(self, "_graph_cache", None)
         if cached is not None:
             return cached
+        with paused_gc():
+            self._graph_cache = self._build_graph()
+        return self._graph_cache
+
+    def _build_graph(self) -> "nx.MultiDiGraph":
         import networkx as nx
 
         from coopgraph.graph.schema import load_schema
@@ -197,7 +206,7 @@ class SQLiteStore(Store):
         graph = nx.MultiDiGraph()
         graph.graph["documents"] = {row[0]: dict(zip(("id", "title", "date", "author", "publisher", "url", "kind"), row))
                                     for row in self._query("SELECT id, title, date, author, publisher, url, kind FROM documents ORDER BY id")}
-        loads = json.loads
+        loads = _loads
         graph.add_nodes_from(
             (eid, {"type": etype, "name": name, "aliases": loads(aliases), "country": country, "description": description,
                    "wikidata": wikidata, "attributes": loads(attributes)})
@@ -215,7 +224,6 @@ class SQLiteStore(Store):
                 "citations": citations.get(cid, []), "notes": notes, "attributes": loads(attributes)})
             for (cid, subject, relation, obj, date, start, end, circa, status, confidence, quantity, unit,
                  amount, currency, estimate, key, notes, attributes) in self._query(_CLAIM_SELECT + " ORDER BY id"))
-        self._graph_cache = graph
         return graph
 
     def summary(self) -> dict:
@@ -332,7 +340,7 @@ _CLAIM_SELECT = (
 
 def _entity(row: tuple) -> Entity:
     eid, etype, name, aliases, country, description, wikidata, attributes = row
-    return Entity(eid, etype, name, tuple(json.loads(aliases)), country, description, wikidata, json.loads(attributes))
+    return Entity(eid, etype, name, tuple(_loads(aliases)), country, description, wikidata, _loads(attributes))
 
 
 def _claim(row: tuple, citations: tuple[Citation, ...]) -> Claim:
@@ -340,7 +348,7 @@ def _claim(row: tuple, citations: tuple[Citation, ...]) -> Claim:
      amount, currency, estimate, key, notes, attributes) = row
     value = Value(amount, currency, bool(estimate)) if amount is not None else None
     return Claim(subject, relation, obj, date, start, end, bool(circa), status, confidence, quantity, unit,
-                 value, key, citations, notes, json.loads(attributes))
+                 value, key, citations, notes, _loads(attributes))
 
 
 def _insert(conn: sqlite3.Connection, dataset: Dataset, fresh: bool = False) -> None:
@@ -381,6 +389,15 @@ def _insert(conn: sqlite3.Connection, dataset: Dataset, fresh: bool = False) -> 
            SELECT ?, COALESCE((SELECT MAX(seq) + 1 FROM citations WHERE claim_id = ?), 0), ?, ?, ?""",
         ((cid, cid, cit.document, cit.locator, cit.quote) for cid, c in dataset.claims.items() for cit in c.citations),
     )
+
+
+def _loads(text: str) -> list | dict:
+    # the reverse of _json, with the same shortcut: most of these columns hold "[]" or "{}"
+    if text == "{}":
+        return {}
+    if text == "[]":
+        return []
+    return json.loads(text)
 
 
 def _json(value: list | dict) -> str:
