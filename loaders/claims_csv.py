@@ -15,6 +15,7 @@ the same files and compares the datasets.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -65,7 +66,7 @@ def claim_rows(path: Path, schema: Schema, entity_types: dict[str, str], documen
         column.get(name, blank) for name in _OPTIONAL)
     others = [index for name, index in column.items() if name not in FAST_COLUMNS]
     count = 0
-    for line, _, row in _with_first(first, rows):
+    for line, _, row in chain((first,), rows):
         count += 1
         if tick is not None and count % TICK_ROWS == 0:
             tick(count)
@@ -117,11 +118,6 @@ def claim_rows(path: Path, schema: Schema, entity_types: dict[str, str], documen
             claims.conflict(identity, file, line)
     if tick is not None:
         tick(count)
-
-
-def _with_first(first, rest):
-    yield first
-    yield from rest
 
 
 def _iso(cell: str, known: dict[str, str | None | bool]) -> str | None | bool:
