@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from coopgraph.graph.deals import attach_deals
 from coopgraph.graph.model import Dataset
 from coopgraph.graph.schema import Schema, load_schema
 
@@ -63,5 +64,8 @@ def build_graph(dataset: Dataset, schema: Schema | None = None) -> nx.MultiDiGra
             citations=[c.to_dict() for c in claim.citations],
             notes=claim.notes,
             attributes=claim.attributes,
+            claim_key=claim.key,
+            deal=claim.deal,
         )
+    attach_deals(graph, schema.deal_relations, dataset.deals)
     return graph

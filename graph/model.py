@@ -114,12 +114,14 @@ class Claim:
     citations: tuple[Citation, ...] = ()
     notes: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    #: the deal (transfer) this claim is one side of: ``deal:<slug>``; only for relations with a deal role
+    deal: str | None = None
     #: the deterministic claim id (see :func:`claim_id`), computed once when the claim is made
     id: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", claim_id(self.subject, self.relation, self.object, self.date, self.start, self.end,
-                                                self.quantity, self.key))
+                                                self.quantity, self.key, self.deal))
 
     @property
     def first_date(self) -> PartialDate | None:
@@ -150,18 +152,59 @@ def claim_id(
     end: str | None = None,
     quantity: int | None = None,
     key: str | None = None,
+    deal: str | None = None,
 ) -> str:
     """Hash what identifies a claim into a stable id.
 
     The citations, status and confidence are *not* part of the identity: the same
-    relation stated by two documents is one claim with two citations.
+    relation stated by two documents is one claim with two citations. The deal
+    is, when there is one (a claim without a deal keeps the id it always had).
 
     >>> claim_id("state:russia", "supplies", "system:s-400", date="2015")
     'c-66be7e0341a7d54d'
+    >>> claim_id("state:russia", "supplies", "system:s-400", date="2015", deal="deal:ru-cn-s-400-2015")
+    'c-8b018b50603c083a'
     """
     parts = [subject, relation, obj, date or "", start or "", end or "", "" if quantity is None else str(quantity), key or ""]
+    if deal:
+        parts.append(deal)
     digest = hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()
     return "c-" + digest[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Deal:
+    """A transfer as one fact: who supplied which item to whom.
+
+    The deal names its parties; what happened and when (ordered, delivered,
+    how many, at what value) is said by its claims (``supplies`` claims for the
+    supplier's side, ``transferred_to`` or ``licensed_to`` claims for the
+    recipient's), each cited. Several documents reporting the same transfer cite
+    one deal. :func:`coopgraph.graph.deals.deal_summary` works out the deal's
+    dates, numbers and status from its claims.
+
+    Examples
+    --------
+    >>> d = Deal("deal:ru-cn-su-35-2015", "system:su-35", supplier="state:russia", recipient="state:china")
+    >>> d.parties
+    ('state:russia', 'system:su-35', 'state:china')
+    """
+
+    id: str
+    item: str
+    supplier: str | None = None
+    recipient: str | None = None
+    variant: str | None = None
+    name: str | None = None
+    notes: str | None = None
+
+    @property
+    def parties(self) -> tuple[str | None, str, str | None]:
+        """``(supplier, item, recipient)``."""
+        return (self.supplier, self.item, self.recipient)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass
@@ -175,9 +218,11 @@ class Dataset:
     documents: dict[str, Document] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
+    deals: dict[str, Deal] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.documents) + len(self.entities) + len(self.claims)
+        return len(self.documents) + len(self.entities) + len(self.claims) + len(self.deals)
 
     def counts(self) -> dict[str, int]:
-        return {"documents": len(self.documents), "entities": len(self.entities), "claims": len(self.claims)}
+        return {"documents": len(self.documents), "entities": len(self.entities), "claims": len(self.claims),
+                "deals": len(self.deals)}

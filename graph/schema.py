@@ -27,6 +27,7 @@ _LABEL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _REL_TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 FLOW_DIRECTIONS = ("forward", "reverse", "none")
+DEAL_ROLES = ("supplier", "recipient")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class RelationType:
     ownership: bool = False
     origin: bool = False
     lineage: bool = False
+    #: the part this relation plays in a deal (a transfer): "supplier" (supplier -> item) or
+    #: "recipient" (item -> recipient); None when the relation is not part of a transfer
+    deal_role: str | None = None
 
     @property
     def is_flow(self) -> bool:
@@ -122,6 +126,11 @@ class Schema:
         return [name for name, rel in self.relation_types.items() if rel.origin]
 
     @property
+    def deal_relations(self) -> dict[str, str]:
+        """Relations that are part of a transfer, with their role: ``{"supplies": "supplier", ...}``."""
+        return {name: rel.deal_role for name, rel in self.relation_types.items() if rel.deal_role}
+
+    @property
     def flow_relations(self) -> list[str]:
         """Names of the relation types that carry a flow."""
         return [name for name, rel in self.relation_types.items() if rel.is_flow]
@@ -169,9 +178,12 @@ class Schema:
             raise SchemaError(f"{source}: relation '{name}': neo4j_type '{neo4j_type}' must be UPPER_SNAKE_CASE")
         subject = tuple(spec.get("subject") or ("*",))
         obj = tuple(spec.get("object") or ("*",))
+        deal_role = spec.get("deal_role")
+        if deal_role not in (None,) + DEAL_ROLES:
+            raise SchemaError(f"{source}: relation '{name}': deal_role must be one of {', '.join(DEAL_ROLES)}")
         return RelationType(name, subject, obj, flow, bool(spec.get("symmetric", False)), neo4j_type,
                             spec.get("description", ""), bool(spec.get("ownership", False)), bool(spec.get("origin", False)),
-                            bool(spec.get("lineage", False)))
+                            bool(spec.get("lineage", False)), deal_role)
 
     def _check_new(self, name: str, existing: dict, what: str, source: str) -> None:
         if not isinstance(name, str) or not _NAME.match(name):

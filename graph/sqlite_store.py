@@ -18,13 +18,20 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from coopgraph.graph.bulk import paused_gc
 from coopgraph.graph.errors import StoreError
-from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
+from coopgraph.graph.model import Citation, Claim, Dataset, Deal, Document, Entity, Value
 from coopgraph.graph.store import Store
 
 if TYPE_CHECKING:
     import networkx as nx
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+#: what each older store layout lacks, and the statements that add it (run in one transaction)
+_MIGRATIONS = {
+    "1": ("stores before deals (transfers as one fact)",
+          ['ALTER TABLE claims ADD COLUMN deal TEXT',
+           "CREATE TABLE IF NOT EXISTS deals (id TEXT PRIMARY KEY, item TEXT NOT NULL, supplier TEXT, recipient TEXT, "
+           "variant TEXT, name TEXT, notes TEXT)"]),
+}
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -42,7 +49,10 @@ CREATE TABLE IF NOT EXISTS claims (
     date TEXT, start TEXT, "end" TEXT, circa INTEGER NOT NULL, status TEXT NOT NULL,
     confidence REAL NOT NULL, quantity INTEGER, unit TEXT,
     value_amount REAL, value_currency TEXT, value_estimate INTEGER,
-    key TEXT, notes TEXT, attributes TEXT NOT NULL);
+    key TEXT, notes TEXT, attributes TEXT NOT NULL, deal TEXT);
+CREATE TABLE IF NOT EXISTS deals (
+    id TEXT PRIMARY KEY, item TEXT NOT NULL, supplier TEXT, recipient TEXT,
+    variant TEXT, name TEXT, notes TEXT);
 CREATE TABLE IF NOT EXISTS citations (
     claim_id TEXT NOT NULL, seq INTEGER NOT NULL, document TEXT NOT NULL,
     locator TEXT NOT NULL, quote TEXT NOT NULL);
@@ -87,6 +97,8 @@ class SQLiteStore(Store):
     def __init__(self, path: Path):
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
+        #: set when opening the store migrated it from an older layout: what was done, for the user
+        self.migrated: str | None = None
 
     # -- connection -------------------------------------------------------------
     def exists(self) -> bool:
@@ -104,11 +116,44 @@ class SQLiteStore(Store):
             if not self.path.exists():
                 return _empty_connection()
             try:
+                self._migrate()
                 self._conn = sqlite3.connect(self.path)
                 self._conn.execute("PRAGMA query_only = ON")
             except sqlite3.Error as exc:
                 raise StoreError(f"cannot open store {self.path}: {exc}") from None
         return self._conn
+
+    def _migrate(self) -> None:
+        """Bring a store written by an older coopgraph up to :data:`SCHEMA_VERSION`, in one transaction.
+
+        Nothing is lost: the new columns and tables start empty, and claims
+        written before deals existed keep their ids and pair as implied deals
+        (:mod:`coopgraph.graph.deals`).
+        """
+        try:
+            with contextlib.closing(sqlite3.connect(self.path)) as probe:
+                row = probe.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.DatabaseError:
+            return  # not a coopgraph store (or not one yet): the readers say so
+        version = row[0] if row else None
+        if version is None or version == SCHEMA_VERSION:
+            return
+        done = []
+        with _write_transaction(self.path) as conn:
+            current = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+            while current in _MIGRATIONS:
+                what, statements = _MIGRATIONS[current]
+                for statement in statements:
+                    conn.execute(statement)
+                done.append(what)
+                current = str(int(current) + 1)
+            if current != SCHEMA_VERSION:
+                raise StoreError(f"{self.path} was written by a newer coopgraph (store layout {version}); "
+                                 "upgrade coopgraph, or rebuild the store with 'coopgraph load --replace'")
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+        self.migrated = (f"migrated store {self.path} from layout {version} to {SCHEMA_VERSION} ({'; '.join(done)}); "
+                         "its claims are unchanged. Its bundled data is the older release's: "
+                         "'coopgraph load --replace [FILES]' rebuilds it with the current bundled data plus your files")
 
     def close(self) -> None:
         if self._conn is not None:
@@ -175,6 +220,7 @@ class SQLiteStore(Store):
         for row in self._query(_ENTITY_SELECT + " ORDER BY id"):
             entity = _entity(row)
             data.entities[entity.id] = entity
+        data.deals = self._deals()
         if not claims:
             return data
         citations = self._citations_by_claim(None)
@@ -182,6 +228,9 @@ class SQLiteStore(Store):
             claim = _claim(row, citations.get(row[0], ()))
             data.claims[row[0]] = claim
         return data
+
+    def _deals(self) -> dict[str, Deal]:
+        return {row[0]: Deal(*row) for row in self._query(_DEAL_SELECT + " ORDER BY id")}
 
     def graph(self) -> "nx.MultiDiGraph":
         """The compute graph, built straight from the tables (no intermediate objects).
@@ -199,9 +248,11 @@ class SQLiteStore(Store):
     def _build_graph(self) -> "nx.MultiDiGraph":
         import networkx as nx
 
+        from coopgraph.graph.deals import attach_deals
         from coopgraph.graph.schema import load_schema
 
-        flows = {name: rel.flow for name, rel in load_schema().relation_types.items()}
+        schema = load_schema()
+        flows = {name: rel.flow for name, rel in schema.relation_types.items()}
         graph = nx.MultiDiGraph()
         graph.graph["documents"] = {row[0]: dict(zip(("id", "title", "date", "author", "publisher", "url", "kind"), row))
                                     for row in self._query("SELECT id, title, date, author, publisher, url, kind FROM documents ORDER BY id")}
@@ -220,9 +271,11 @@ class SQLiteStore(Store):
                 "id": cid, "type": relation, "flow": flows.get(relation, "none"), "date": date, "start": start, "end": end,
                 "circa": bool(circa), "status": status, "confidence": confidence, "quantity": quantity, "unit": unit,
                 "value": None if amount is None else {"amount": amount, "currency": currency, "estimate": bool(estimate)},
-                "citations": citations.get(cid, []), "notes": notes, "attributes": loads(attributes)})
+                "citations": citations.get(cid, []), "notes": notes, "attributes": loads(attributes), "claim_key": key,
+                "deal": deal})
             for (cid, subject, relation, obj, date, start, end, circa, status, confidence, quantity, unit,
-                 amount, currency, estimate, key, notes, attributes) in self._query(_CLAIM_SELECT + " ORDER BY id"))
+                 amount, currency, estimate, key, notes, attributes, deal) in self._query(_CLAIM_SELECT + " ORDER BY id"))
+        attach_deals(graph, schema.deal_relations, self._deals())
         return graph
 
     def summary(self) -> dict:
@@ -267,7 +320,7 @@ class SQLiteStore(Store):
 
     def counts(self) -> dict[str, int]:
         out = {}
-        for table in ("documents", "entities", "claims", "citations"):
+        for table in ("documents", "entities", "claims", "citations", "deals"):
             out[table] = self._query(f"SELECT COUNT(*) FROM {table}")[0][0] if self.exists() else 0
         return out
 
@@ -334,8 +387,9 @@ def claim_sort_key(claim: Claim) -> tuple:
 _ENTITY_SELECT = "SELECT id, type, name, aliases, country, description, wikidata, attributes FROM entities"
 _CLAIM_SELECT = (
     'SELECT id, subject, relation, object, date, start, "end", circa, status, confidence, quantity, unit, '
-    "value_amount, value_currency, value_estimate, key, notes, attributes FROM claims"
+    "value_amount, value_currency, value_estimate, key, notes, attributes, deal FROM claims"
 )
+_DEAL_SELECT = "SELECT id, item, supplier, recipient, variant, name, notes FROM deals"
 
 
 def _entity(row: tuple) -> Entity:
@@ -345,10 +399,10 @@ def _entity(row: tuple) -> Entity:
 
 def _claim(row: tuple, citations: tuple[Citation, ...]) -> Claim:
     (cid, subject, relation, obj, date, start, end, circa, status, confidence, quantity, unit,
-     amount, currency, estimate, key, notes, attributes) = row
+     amount, currency, estimate, key, notes, attributes, deal) = row
     value = Value(amount, currency, bool(estimate)) if amount is not None else None
     return Claim(subject, relation, obj, date, start, end, bool(circa), status, confidence, quantity, unit,
-                 value, key, citations, notes, _loads(attributes))
+                 value, key, citations, notes, _loads(attributes), deal)
 
 
 def _insert(conn: sqlite3.Connection, dataset: Dataset, fresh: bool = False) -> None:
@@ -371,10 +425,14 @@ def _insert(conn: sqlite3.Connection, dataset: Dataset, fresh: bool = False) -> 
             ((e.id, name, fold(name)) for e in entities for name in dict.fromkeys(e.names + (e.id,))),
         )
     conn.executemany(
-        "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO deals VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((d.id, d.item, d.supplier, d.recipient, d.variant, d.name, d.notes) for d in dataset.deals.values()),
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ((cid, c.subject, c.relation, c.object, c.date, c.start, c.end, int(c.circa), c.status, c.confidence,
           c.quantity, c.unit, c.value.amount if c.value else None, c.value.currency if c.value else None,
-          int(c.value.estimate) if c.value else None, c.key, c.notes, _json(c.attributes))
+          int(c.value.estimate) if c.value else None, c.key, c.notes, _json(c.attributes), c.deal)
          for cid, c in dataset.claims.items()),
     )
     if fresh:

@@ -15,7 +15,7 @@ class ClaimSet:
     """The claims met so far.
 
     ``entries`` maps an *identity* (what :func:`claim_id` hashes, in its order:
-    subject, relation, object, date, start, end, quantity, key) to
+    subject, relation, object, date, start, end, quantity, key, deal) to
     ``[details, citations, file, line]``, where *details* are the claim's other
     fields (circa, status, confidence, unit, value, notes, attributes) and
     file and line say where it was first stated. The fast CSV lane writes into
@@ -24,7 +24,7 @@ class ClaimSet:
     Examples
     --------
     >>> claims = ClaimSet()
-    >>> identity = ("firm:a", "supplies", "firm:b", "2015", None, None, None, None)
+    >>> identity = ("firm:a", "supplies", "firm:b", "2015", None, None, None, None, None)
     >>> details = (False, "reported", 0.8, None, None, None, {})
     >>> claims.add(identity, details, (Citation("doc", "p. 1", "A supplies B."),), "c.csv", 2)
     >>> claims.add(identity, details, (Citation("doc", "p. 9", "A sold to B."),), "c.csv", 3)
@@ -62,18 +62,19 @@ class ClaimSet:
     def claims(self) -> dict[str, Claim]:
         """The claims, by id, in the order first stated; each citation once."""
         out = {}
-        for (subject, relation, obj, date, start, end, quantity, key), entry in self.entries.items():
+        for (subject, relation, obj, date, start, end, quantity, key, deal), entry in self.entries.items():
             (circa, status, confidence, unit, value, notes, attributes), citations = entry[0], entry[1]
             claim = Claim(subject, relation, obj, date, start, end, circa, status, confidence, quantity, unit, value, key,
                           tuple(citations) if len(citations) == 1 else tuple(dict.fromkeys(citations)), notes,
-                          dict(attributes) if attributes else {})
+                          dict(attributes) if attributes else {}, deal)
             out[claim.id] = claim
         return out
 
 
 def identity_of(claim: Claim) -> tuple:
     """What :func:`claim_id` hashes, in its order."""
-    return (claim.subject, claim.relation, claim.object, claim.date, claim.start, claim.end, claim.quantity, claim.key)
+    return (claim.subject, claim.relation, claim.object, claim.date, claim.start, claim.end, claim.quantity, claim.key,
+            claim.deal)
 
 
 def details_of(claim: Claim) -> tuple:

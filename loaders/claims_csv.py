@@ -105,7 +105,7 @@ def claim_rows(path: Path, schema: Schema, entity_types: dict[str, str], documen
             continue
         citation = Citation(document, locator, " ".join(quote.split()))
         circa = row[i_circa]
-        identity = (subject, relation, obj, date, start, end, quantity, row[i_key].strip() or None)
+        identity = (subject, relation, obj, date, start, end, quantity, row[i_key].strip() or None, None)
         details = (bool(circa) and circa.strip().lower() in _TRUE, status, confidence, row[i_unit].strip() or None, None,
                    row[i_notes].strip() or None, _NO_ATTRIBUTES)
         # ClaimSet.add, inlined: this runs once per row of the largest files

@@ -17,7 +17,7 @@ import yaml
 
 from coopgraph.graph.errors import Problem, ValidationError
 
-KINDS = ("documents", "entities", "claims")
+KINDS = ("documents", "entities", "deals", "claims")
 SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 
 
@@ -75,9 +75,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            order = {"documents": 0, "entities": 1, "claims": 2}
+            order = {"documents": 0, "entities": 1, "deals": 2, "claims": 3}
             found = [p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()]
-            out.extend(sorted(found, key=lambda p: (order.get(kind_from_name(p) or "", 3), p.name)))
+            out.extend(sorted(found, key=lambda p: (order.get(kind_from_name(p) or "", 4), p.name)))
         else:
             out.append(path)
     return out
@@ -124,14 +124,14 @@ def _records_from_document(doc: Any, path: Path) -> list[RawRecord]:
         kind = kind_from_name(path)
         if kind is None:
             raise ValidationError([Problem(name, 1, None, "a bare list, but the file name does not say what it holds",
-                                           "name the file documents.*, entities.* or claims.*, or use a mapping with those keys")])
+                                           "name the file documents.*, entities.*, deals.* or claims.*, or use a mapping with those keys")])
         sections.append((kind, doc, 1))
     elif isinstance(doc, dict):
         key_lines = doc.get("__lines__", {})
         unknown = [k for k in doc if k not in KINDS and not str(k).startswith("__")]
         if unknown:
             raise ValidationError([Problem(name, key_lines.get(str(k)), str(k), "unknown top-level key",
-                                           "use documents, entities and claims") for k in unknown])
+                                           "use documents, entities, deals and claims") for k in unknown])
         for kind in KINDS:
             if kind in doc:
                 sections.append((kind, doc[kind] or [], key_lines.get(kind)))
@@ -185,7 +185,7 @@ def _csv_kind(path: Path) -> str:
     kind = kind_from_name(path)
     if kind is None:
         raise ValidationError([Problem(str(path), None, None, "a CSV file must say what it holds in its name",
-                                       "name it documents*.csv, entities*.csv or claims*.csv, or use 'coopgraph import csv'")])
+                                       "name it documents*.csv, entities*.csv, deals*.csv or claims*.csv, or use 'coopgraph import csv'")])
     return kind
 
 

@@ -14,7 +14,8 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from coopgraph.graph.dates import DateFormatError, PartialDate
 from coopgraph.graph.errors import Problem, ValidationError
-from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
+from coopgraph.graph.deals import normalise_deal_id
+from coopgraph.graph.model import Citation, Claim, Dataset, Deal, Document, Entity, Value
 from coopgraph.graph.schema import Schema
 from coopgraph.loaders.claim_set import ClaimSet, details_of, identity_of
 from coopgraph.loaders.claims_csv import claim_rows
@@ -25,16 +26,19 @@ _DOC_ID = re.compile(rf"^{_SLUG}$")
 _ENTITY_ID = re.compile(rf"^([a-z_]+):({_SLUG})$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_DEAL_ID = re.compile(rf"^deal:{_SLUG}$")
 
 FIELDS = {
     "documents": {"id", "title", "date", "author", "publisher", "url", "kind"},
     "entities": {"id", "type", "name", "aliases", "country", "description", "wikidata", "attributes"},
+    "deals": {"id", "item", "supplier", "recipient", "variant", "name", "notes"},
     "claims": {"subject", "relation", "object", "date", "start", "end", "circa", "status", "confidence",
-               "quantity", "unit", "value", "key", "citations", "notes", "attributes", "id"},
+               "quantity", "unit", "value", "key", "deal", "citations", "notes", "attributes", "id"},
 }
 REQUIRED = {
     "documents": ("id", "title", "date"),
     "entities": ("id", "type", "name"),
+    "deals": ("id", "item"),
     "claims": ("subject", "relation", "object", "citations"),
 }
 DEFAULT_STATUS = "reported"
@@ -99,6 +103,12 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
         if country and entity_types.get(country) != "state":
             hint = "name a state entity id such as state:russia" if country not in entity_types else f"'{country}' is a {entity_types[country]}, not a state"
             issues.add(record, "country", f"country '{country}' is not a known state entity", hint)
+    deals = _Deals(context.deals, schema.deal_relations)
+    for record in (r for r in records if r.kind == "deals"):
+        deal = _deal(record, schema, entity_types, issues)
+        if deal and _unique(record, "deals", deal.id, deal, out.deals, seen, issues):
+            out.deals[deal.id] = deal
+            deals.declare(deal, record, issues)
     documents = set(context.documents) | set(out.documents)
     claim_records = [r for r in records if r.kind == "claims"]
     # rows per claims file, for the progress bar only (a cell may span lines: an estimate from above)
@@ -127,13 +137,78 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
     for record in needing_full_checks():
         claim = _claim(record, schema, entity_types, documents, issues)
         if claim is not None:
+            if claim.deal is not None:
+                deals.check(claim, record, issues)
             claims.add(identity_of(claim), details_of(claim), claim.citations, record.file, record.line)
     if progress is not None and total:
         progress(total, total, "claim rows")
     if issues.problems:
         raise ValidationError(issues.problems)
     out.claims = claims.claims()
+    out.deals.update(deals.changed())
     return out
+
+
+class _Deals:
+    """The parties of every deal met so far, to refuse a claim that disagrees with its deal.
+
+    A deal's supplier, item and recipient are fixed by its declaration
+    (``deals:``), by the store's deals, or by the first claim that names each;
+    every later claim of the deal must agree.
+    """
+
+    def __init__(self, known: dict[str, Deal], roles: dict[str, str]) -> None:
+        self.known = known
+        self.roles = roles
+        # deal id -> part ("supplier", "item", "recipient") -> (entity, where it was fixed)
+        self.parts: dict[str, dict[str, tuple[str, str]]] = {}
+        self.touched: set[str] = set()
+        for deal in known.values():
+            self._fix(deal, "the store")
+
+    def _fix(self, deal: Deal, where: str) -> None:
+        parts = self.parts.setdefault(deal.id, {})
+        for part, value in (("supplier", deal.supplier), ("item", deal.item), ("recipient", deal.recipient)):
+            if value:
+                parts[part] = (value, where)
+
+    def declare(self, deal: Deal, record: RawRecord, issues: _Collector) -> None:
+        parts = self.parts.get(deal.id, {})
+        for part, value in (("supplier", deal.supplier), ("item", deal.item), ("recipient", deal.recipient)):
+            if value and part in parts and parts[part][0] != value:
+                issues.add(record, part, f"deal '{deal.id}' has {part} {parts[part][0]} in {parts[part][1]}, not {value}",
+                           "give this deal another id, or make the two agree")
+        self._fix(deal, f"{record.file}:{record.line}")
+        self.touched.add(deal.id)
+
+    def check(self, claim: Claim, record: RawRecord, issues: _Collector) -> None:
+        role = self.roles[claim.relation]
+        party, item = (claim.subject, claim.object) if role == "supplier" else (claim.object, claim.subject)
+        parts = self.parts.setdefault(claim.deal, {})
+        where = f"{record.file}:{record.line}"
+        for part, value, field in ((role, party, "subject" if role == "supplier" else "object"),
+                                   ("item", item, "object" if role == "supplier" else "subject")):
+            fixed = parts.get(part)
+            if fixed is None:
+                parts[part] = (value, where)
+            elif fixed[0] != value:
+                issues.add(record, field,
+                           f"claim of deal '{claim.deal}' names {part} {value}, but the deal's {part} is {fixed[0]} "
+                           f"(from {fixed[1]})",
+                           "a deal is one transfer: one supplier, one item, one recipient; give this claim its own deal, "
+                           "or correct the " + part)
+        self.touched.add(claim.deal)
+
+    def changed(self) -> dict[str, Deal]:
+        """The deals this run declared or added parties to, with every part known."""
+        out = {}
+        for deal_id in sorted(self.touched):
+            parts = self.parts[deal_id]
+            base = self.known.get(deal_id)
+            out[deal_id] = Deal(deal_id, parts["item"][0], parts.get("supplier", (None,))[0],
+                                parts.get("recipient", (None,))[0], base.variant if base else None,
+                                base.name if base else None, base.notes if base else None)
+        return out
 
 
 def _count_lines(path: Path) -> int:
@@ -295,17 +370,60 @@ def _claim(record: RawRecord, schema: Schema, entity_types: dict[str, str], docu
     attributes = data.get("attributes") or {}
     if not isinstance(attributes, dict):
         issues.add(record, "attributes", "expected a mapping", "write attributes as key: value lines")
+    deal = _text(record, "deal", issues)
+    if deal is not None:
+        deal = normalise_deal_id(deal)
+        if not _DEAL_ID.match(deal):
+            issues.add(record, "deal", f"deal id '{deal}' is not of the form deal:slug",
+                       "e.g. deal:ru-cn-su-35-2015 (lower-case letters, digits, '.', '-', '_')")
+        elif rel and not rel.deal_role:
+            roles = ", ".join(schema.deal_relations) or "none"
+            issues.add(record, "deal", f"a '{relation}' claim is not part of a transfer",
+                       f"only claims of {roles} belong to a deal; leave 'deal' out")
     if len(issues.problems) > before or not (subject and relation and obj):
         return None
     claim = Claim(subject, relation, obj, date, start, end, bool(circa), status, confidence, quantity,
                   _text(record, "unit", issues), value, _text(record, "key", issues), citations,
-                  _text(record, "notes", issues), attributes)
+                  _text(record, "notes", issues), attributes, deal)
     given = _text(record, "id", issues)
     if given and given != claim.id:
         issues.add(record, "id", f"id '{given}' does not match the claim's content (expected {claim.id})",
                    "leave 'id' out; it is computed from subject, relation, object, dates, quantity and key")
         return None
     return claim
+
+
+def _deal(record: RawRecord, schema: Schema, entity_types: dict[str, str], issues: _Collector) -> Deal | None:
+    """A declared deal: its id, its item and (when known) its supplier and recipient."""
+    before = len(issues.problems)
+    deal_id = _text(record, "id", issues)
+    if deal_id:
+        deal_id = normalise_deal_id(deal_id)
+        if not _DEAL_ID.match(deal_id):
+            issues.add(record, "id", f"deal id '{deal_id}' is not of the form deal:slug",
+                       "e.g. deal:ru-cn-su-35-2015 (lower-case letters, digits, '.', '-', '_')")
+    roles = schema.deal_relations
+    supplier_rels = [schema.relation(r) for r, role in roles.items() if role == "supplier"]
+    recipient_rels = [schema.relation(r) for r, role in roles.items() if role == "recipient"]
+    parts = {}
+    for part, allowed in (("supplier", {t for r in supplier_rels for t in r.subject}),
+                          ("item", {t for r in supplier_rels + recipient_rels for t in (r.object if r in supplier_rels else r.subject)}),
+                          ("recipient", {t for r in recipient_rels for t in r.object})):
+        ref = _text(record, part, issues)
+        parts[part] = ref
+        if ref is None:
+            continue
+        if ref not in entity_types:
+            guess = difflib.get_close_matches(ref, entity_types, n=1)
+            issues.add(record, part, f"unknown entity '{ref}'",
+                       f"did you mean '{guess[0]}'?" if guess else "add the entity to an entities file first")
+        elif "*" not in allowed and entity_types[ref] not in allowed:
+            issues.add(record, part, f"a {entity_types[ref]} ({ref}) cannot be a deal's {part}",
+                       f"a deal's {part} is one of: {', '.join(sorted(allowed))}")
+    if len(issues.problems) > before or not deal_id or not parts["item"]:
+        return None
+    return Deal(deal_id, parts["item"], parts["supplier"], parts["recipient"], _text(record, "variant", issues),
+                _text(record, "name", issues), _text(record, "notes", issues))
 
 
 def _number(record: RawRecord, name: str, issues: _Collector, default: float | None = None) -> float | None:
