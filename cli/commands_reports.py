@@ -33,7 +33,7 @@ def _frame_out(frame, fmt):
 @click.option("--to", "targets", multiple=True, metavar="SELECTOR", help=f"Where chains end (default {DEFAULT_TO}).")
 @click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True, help="Longest chain.")
 @click.option("--via", multiple=True, metavar="TYPE[,TYPE]", help="Entity types a chain may pass through (default: all but state, which would join unrelated flows).")
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most chains to list.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most chains to list.")
 @click.option("--quotes", is_flag=True, help="Print every citation's quote under its chain (table format).")
 @filter_options
 @plot_option
@@ -60,10 +60,10 @@ def chains(sources, targets, max_hops, via, limit, quotes, claim_filter, plot_pa
         drawn = plot_chains_file(result.chains, plot_path)
         click.echo(f"drew {drawn} arc(s) to {plot_path}", err=True)
     if fmt == "table":
-        click.echo(chains_text(result.chains, result.truncated, quotes))
+        click.echo(chains_text(result.chains, result.truncated, quotes, result.found, result.complete))
     elif fmt == "json":
         click.echo(to_json({"sources": result.sources, "targets": result.targets, "truncated": result.truncated,
-                            "chains": result.chains}))
+                            "found": result.found, "complete": result.complete, "chains": result.chains}))
     else:
         click.echo(_frame_out(chains_frame(result), "csv"))
 
@@ -148,7 +148,8 @@ def centrality(measure, top, flow_only, k, types, claim_filter, store_spec, fmt)
         return
     click.echo(render(report["rows"], fmt))
     if fmt == "table":
-        click.echo(f"{measure} on {report['nodes']} entities, {report['arcs']} links" + (" (flows only)" if flow_only else ""))
+        click.echo(f"{measure} on {report['nodes']} nodes (entities and deals; a deal's score goes to its item), "
+                   f"{report['arcs']} links" + (" (flows only)" if flow_only else ""))
         if report["note"]:
             click.echo(report["note"])
 

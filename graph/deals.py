@@ -26,7 +26,9 @@ AUTO_PREFIX = "deal:auto-"
 #: how far a deal has got, least to most; a deal's status is the furthest its claims reach
 PROGRESSION = ("planned", "announced", "agreed", "contracted", "in_progress", "delivered")
 #: statuses of claims that speak of an order rather than of a delivery
-ORDER_STATUSES = frozenset({"planned", "announced", "agreed", "contracted", "reported", "alleged"})
+ORDER_STATUSES = frozenset({"planned", "announced", "agreed", "contracted"})
+#: statuses whose numbers may still be the order's ("reported 24 aircraft")
+NUMBER_STATUSES = ORDER_STATUSES | {"reported", "alleged"}
 DELIVERY_STATUSES = frozenset({"in_progress", "delivered"})
 
 
@@ -128,6 +130,7 @@ def deal_summary(deal_id: str, edges: list[tuple[str, str, str, dict]], declared
     unit = None
     order_dates: list[str] = []
     delivery_dates: list[str] = []
+    other_dates: list[str] = []
     statuses: list[str] = []
     value = None
     claims: list[str] = []
@@ -150,8 +153,8 @@ def deal_summary(deal_id: str, edges: list[tuple[str, str, str, dict]], declared
                 delivered = max(delivered or 0, quantity)
         else:
             if when:
-                order_dates.append(when)
-            if quantity is not None and status in ORDER_STATUSES:
+                (order_dates if status in ORDER_STATUSES else other_dates).append(when)
+            if quantity is not None and status in NUMBER_STATUSES:
                 ordered = max(ordered or 0, quantity)
         unit = unit or data.get("unit")
         value = value or data.get("value")
@@ -182,6 +185,7 @@ def deal_summary(deal_id: str, edges: list[tuple[str, str, str, dict]], declared
         "unit": unit,
         "order_date": min(order_dates, default=None),
         "delivery_dates": sorted(set(delivery_dates)),
+        "reported_dates": sorted(set(other_dates)),
         "value": value,
         "confidence": round(confidence, 3),
         "claims": claims,

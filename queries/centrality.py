@@ -18,6 +18,10 @@ def entity_digraph(graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = No
     """Collapse claims into a simple ``DiGraph``; an arc's ``weight`` is its number of claims.
 
     With ``flow_only`` only flow claims count, turned to their flow direction.
+    A deal's claims are routed through the deal (a node ``deal:...``): supplier ->
+    deal -> recipient, and deal -> item, so that no path runs from the supplier
+    of one deal to the recipient of another through their shared item.
+    :func:`fold_deals` turns the deals' scores back into their items'.
     """
     if flow_only:
         digraph = FlowGraph(graph, claim_filter).to_digraph()
@@ -27,14 +31,33 @@ def entity_digraph(graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = No
     view = filtered_graph(graph, claim_filter)
     digraph = nx.DiGraph()
     digraph.add_nodes_from(view.nodes)
-    for u, v in view.edges():
-        if u == v:
-            continue
-        if digraph.has_edge(u, v):
-            digraph[u][v]["weight"] += 1
-        else:
-            digraph.add_edge(u, v, weight=1)
+    for u, v, data in view.edges(data=True):
+        role = data.get("deal_role")
+        arcs = [(u, v)] if role is None else [
+            (u, data["deal"]) if role == "supplier" else (data["deal"], v), (data["deal"], data["item"])]
+        for a, b in arcs:
+            if a == b:
+                continue
+            if digraph.has_edge(a, b):
+                digraph[a][b]["weight"] += 1
+            else:
+                digraph.add_edge(a, b, weight=1)
     return digraph
+
+
+def fold_deals(scores: dict[str, float], graph: nx.MultiDiGraph) -> dict[str, float]:
+    """Entities' scores, each deal's score added to its item's (users rank entities, not deal records).
+
+    >>> g = nx.MultiDiGraph(); g.graph["deals"] = {"deal:a": {"item": "system:x"}}
+    >>> fold_deals({"deal:a": 0.5, "system:x": 0.25, "state:r": 0.1}, g)
+    {'system:x': 0.75, 'state:r': 0.1}
+    """
+    deals = graph.graph.get("deals", {})
+    out: dict[str, float] = {}
+    for node, score in scores.items():
+        key = deals[node]["item"] if node in deals else node
+        out[key] = out.get(key, 0.0) + score
+    return out
 
 
 def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterable[str] | None = None, top: int = 20,
@@ -62,6 +85,14 @@ def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterab
     dict
         ``rows`` (rank, id, name, type, score), ``measure``, ``nodes``, ``arcs`` and
         ``note`` (how it was computed, e.g. sampling).
+
+    Notes
+    -----
+    The measure is computed on the claims with each deal routed through a node
+    of its own (see :func:`entity_digraph`), so that betweenness never credits a
+    path from one deal's supplier to another deal's recipient; a deal's score is
+    then added to its item's, and only entities are ranked. ``nodes`` and
+    ``arcs`` count the graph the measure ran on, deals included.
 
     Examples
     --------
@@ -97,6 +128,7 @@ def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterab
         except nx.PowerIterationFailedConvergence:
             scores = nx.eigenvector_centrality_numpy(undirected, weight="weight")
             note = "eigenvector centrality solved directly (power iteration did not converge)"
+    scores = fold_deals(scores, graph)
     wanted = set(types) if types else None
     rows = [
         {"id": n, "name": graph.nodes[n].get("name", n) if n in graph else n,
@@ -116,7 +148,8 @@ def brokers(graph: nx.MultiDiGraph, sources: str | Iterable[str] | None = None, 
             *, claim_filter: ClaimFilter | None = None, top: int = 20, schema: Schema | None = None) -> dict[str, Any]:
     """Entities whose removal cuts the most supplier → recipient pairs on the flow graph.
 
-    For each source, the dominator tree of the flow graph says which entities
+    Deals are nodes of the flow graph (see :mod:`coopgraph.queries.flowgraph`);
+    a deal that every path needs counts for its item. For each source, the dominator tree of the flow graph says which entities
     every path to a recipient must pass through; an entity's score is the number
     of (source, recipient) pairs it alone connects. By default the sources are
     the original suppliers (flows out, none in) and the recipients the final
@@ -132,12 +165,13 @@ def brokers(graph: nx.MultiDiGraph, sources: str | Iterable[str] | None = None, 
     """
     schema = schema or load_schema()
     flow = FlowGraph(graph, claim_filter).to_digraph()
+    deals = graph.graph.get("deals", {})
     if sources is None:
-        source_set = {n for n in flow if flow.out_degree(n) and not flow.in_degree(n)}
+        source_set = {n for n in flow if n not in deals and flow.out_degree(n) and not flow.in_degree(n)}
     else:
         source_set = select(graph, sources, schema)
     if targets is None:
-        target_set = {n for n in flow if flow.in_degree(n) and not flow.out_degree(n)}
+        target_set = {n for n in flow if n not in deals and flow.in_degree(n) and not flow.out_degree(n)}
     else:
         target_set = select(graph, targets, schema)
     counts: dict[str, int] = {}
@@ -151,9 +185,13 @@ def brokers(graph: nx.MultiDiGraph, sources: str | Iterable[str] | None = None, 
                 continue
             pairs += 1
             node = idom[target]
+            cut_by = set()
             while node != source:
-                counts[node] = counts.get(node, 0) + 1
+                # a deal that every path needs makes its item a broker (removing the item removes its deals)
+                cut_by.add(deals[node]["item"] if node in deals else node)
                 node = idom[node]
+            for entity in cut_by - {source, target}:
+                counts[entity] = counts.get(entity, 0) + 1
     rows = [{"id": n, "name": graph.nodes[n].get("name", n), "type": graph.nodes[n].get("type"), "pairs_cut": c,
              "share": round(c / pairs, 4) if pairs else 0.0} for n, c in counts.items()]
     rows.sort(key=lambda r: (-r["pairs_cut"], r["id"]))

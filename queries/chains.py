@@ -23,6 +23,7 @@ import networkx as nx
 if TYPE_CHECKING:
     import pandas as pd
 
+from coopgraph.graph.deals import DEAL_PREFIX
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter
@@ -38,12 +39,21 @@ SEARCH_BUDGET_FACTOR = 20
 
 @dataclass
 class ChainResult:
-    """Chains found, plus what the search left out."""
+    """Chains found, plus what the search left out.
+
+    ``found`` counts every chain the search found (after leaving out tails and
+    state stand-ins, see :func:`chains`); ``chains`` holds the best ``limit`` of
+    them; ``truncated`` is true when more exist than are listed, and
+    ``complete`` false when the search stopped at its budget, so that ``found``
+    is a lower bound.
+    """
 
     chains: list[dict[str, Any]] = field(default_factory=list)
     truncated: bool = False
     sources: int = 0
     targets: int = 0
+    found: int = 0
+    complete: bool = True
 
     def __iter__(self):
         return iter(self.chains)
@@ -59,6 +69,51 @@ class _Partial:
     time: dt.date | None  # the earliest day the chain can have reached its last node
 
 
+@dataclass
+class ChainEnds:
+    """Where chains may start and end on a :class:`FlowGraph`, deals included.
+
+    ``starts``: the selected sources, plus the deals of a selected item (those
+    its selected suppliers made, or all of them when the item is named alone).
+    ``goals``: the selected targets, the deals of a selected item, and each
+    state whose armed forces are selected (``stand_ins``: state -> those armed
+    services): a delivery the source names as going to the state China counts
+    as reaching China's armed forces, and only a delivery (a deal's arc) does.
+    """
+
+    starts: set[str]
+    goals: set[str]
+    stand_ins: dict[str, list[str]]
+
+    def reached(self, before: str, node: str) -> bool:
+        """True when a chain arriving at ``node`` from ``before`` has reached a goal."""
+        return node in self.goals and (node not in self.stand_ins or before.startswith(DEAL_PREFIX))
+
+
+def chain_ends(graph: nx.MultiDiGraph, flow: FlowGraph, sources: set[str], targets: set[str],
+               schema: Schema) -> ChainEnds:
+    """Work out :class:`ChainEnds` for selected ``sources`` and ``targets`` (entity ids)."""
+    by_item: dict[str, list[str]] = graph.graph.get("deals_by_item", {})
+    deals = flow.deals
+    starts = set(sources)
+    for item in sources & by_item.keys():
+        own = [d for d in by_item[item] if set(deals[d]["suppliers"]) & sources]
+        starts.update(own or by_item[item])
+    goals = set(targets)
+    for item in targets & by_item.keys():
+        goals.update(by_item[item])
+    ownership = set(schema.ownership_relations)
+    stand_ins: dict[str, list[str]] = {}
+    for target in targets:
+        if target not in graph or graph.nodes[target].get("type") != "armed_service":
+            continue
+        for _, state, rel in graph.out_edges(target, data="type"):
+            if rel in ownership and graph.nodes[state].get("type") == "state" and state not in targets:
+                stand_ins.setdefault(state, []).append(target)
+    goals.update(stand_ins)
+    return ChainEnds(starts, goals, {s: sorted(t) for s, t in stand_ins.items()})
+
+
 def chains(
     graph: nx.MultiDiGraph,
     sources: str | Iterable[str],
@@ -71,6 +126,13 @@ def chains(
     schema: Schema | None = None,
 ) -> ChainResult:
     """Find time-respecting flow chains from ``sources`` to ``targets``.
+
+    A transfer is one fact: a chain passes from a supplier through a deal to
+    its recipient, never from the supplier of one deal to the recipient of
+    another (see :mod:`coopgraph.queries.flowgraph`). A delivery to a state
+    counts as reaching the state's armed forces when they are a target; the
+    chain then says which recipient the source names (``recipient_named``), and
+    is left out when the same deal reaches a target of its own.
 
     Parameters
     ----------
@@ -87,6 +149,7 @@ def chains(
         Entity types the chain may pass through (sources and targets excepted).
         By default every type but ``state``: a state aggregates so many flows
         that passing through one joins unrelated deliveries into false chains.
+        Deals are always passed through.
     limit : int
         Most chains to return.
 
@@ -94,37 +157,46 @@ def chains(
     -------
     ChainResult
         ``chains``: dicts with ``rank``, ``hops``, ``score`` (weakest-link
-        confidence), ``path``, ``nodes``, ``first_date``, ``last_date``,
-        ``undated_hops`` and ``steps`` (each with its claims and citations),
+        confidence), ``path``, ``nodes`` (a deal's node has type ``deal`` and its
+        summary), ``deals``, ``first_date``, ``last_date``, ``undated_hops``,
+        ``recipient_named`` and ``steps`` (each with its claims and citations),
         shortest first, then strongest, then earliest. A chain that is the tail
-        of a longer chain found from another source is left out.
+        of a longer chain found from another source is left out. ``found``
+        counts all chains found.
+
+    Raises
+    ------
+    NotFoundError, AmbiguousNameError
+        When a selector names no entity, or several.
+    SchemaError
+        When ``via`` names an unknown entity type.
 
     Examples
     --------
     >>> g = nx.MultiDiGraph()
     >>> for n, t in [("state:r", "state"), ("system:x", "weapon_system"), ("service:s", "armed_service")]:
     ...     g.add_node(n, type=t, name=n.split(":")[1].upper())
-    >>> _ = g.add_edge("state:r", "system:x", key="c1", type="supplies", flow="forward", date="2001", confidence=0.9, citations=[])
-    >>> _ = g.add_edge("system:x", "service:s", key="c2", type="transferred_to", flow="forward", date="2003", confidence=0.7, citations=[])
-    >>> found = chains(g, "state:r", "service:s")
+    >>> _ = g.add_edge("state:r", "system:x", key="c1", type="copy_of", flow="reverse", date="2001", confidence=0.9, citations=[])
+    >>> _ = g.add_edge("system:x", "service:s", key="c2", type="equips", flow="forward", date="2003", confidence=0.7, citations=[])
+    >>> found = chains(g, "system:x", "service:s")
     >>> found.chains[0]["path"], found.chains[0]["score"]
-    ('R → X → S', 0.7)
-    >>> g.edges["system:x", "service:s", "c2"]["date"] = "1999"   # delivered before it was supplied
-    >>> len(chains(g, "state:r", "service:s"))
-    0
+    ('X → S', 0.7)
     """
     schema = schema or load_schema()
     source_set = select(graph, sources, schema) if not isinstance(sources, set) else sources
     target_set = select(graph, targets, schema) if not isinstance(targets, set) else targets
-    flow = FlowGraph(graph, claim_filter)
+    flow = FlowGraph(graph, claim_filter, schema=schema)
     via_types = set(via) if via else set(schema.entity_types) - set(OPAQUE_TYPES)
     for etype in via_types:
         schema.entity_type(etype)
+    ends = chain_ends(graph, flow, source_set, target_set, schema)
+    goals = ends.goals
+    node_type = {n: t for n, t in graph.nodes(data="type")}
 
     def passable(node: str) -> bool:
-        return node not in target_set and graph.nodes[node].get("type") in via_types
+        return node not in goals and (node.startswith(DEAL_PREFIX) or node_type.get(node) in via_types)
 
-    dist = flow.distances_to(target_set, max_hops, passable)
+    dist = flow.distances_to(goals, max_hops, passable)
     steps: dict[str, list[tuple]] = {}
 
     def steps_from(node: str) -> list[tuple]:
@@ -134,7 +206,7 @@ def chains(
         if found_steps is None:
             found_steps = []
             for nxt, evidence in flow.succ.get(node, {}).items():
-                if nxt in dist and (nxt in target_set or passable(nxt)):
+                if nxt in dist and (ends.reached(node, nxt) or passable(nxt)):
                     dated = [e for e in evidence if e.dated]
                     found_steps.append((dist[nxt], nxt, tuple(evidence), min((e.latest for e in dated), default=None),
                                         min((e.earliest for e in dated), default=None)))
@@ -144,21 +216,24 @@ def chains(
 
     budget = max(limit, 1) * SEARCH_BUDGET_FACTOR
     found: list[_Partial] = []
-    truncated = False
-    frontier = [_Partial((s,), (), None) for s in sorted(source_set) if dist.get(s, max_hops + 1) <= max_hops and s not in target_set]
+    exhausted = False
+    frontier = [_Partial((s,), (), None) for s in sorted(ends.starts) if dist.get(s, max_hops + 1) <= max_hops]
     for level in range(1, max_hops + 1):
-        if not frontier or truncated:
+        if not frontier or exhausted:
             break
         next_frontier: list[_Partial] = []
         for partial in frontier:
-            for distance, nxt, evidence, ends, starts in steps_from(partial.nodes[-1]):
+            here = partial.nodes[-1]
+            for distance, nxt, evidence, latest_end, starts in steps_from(here):
                 if distance > max_hops - level:
                     break
                 if nxt in partial.nodes:
                     continue
-                is_target = nxt in target_set
+                is_target = ends.reached(here, nxt)
+                if not is_target and not passable(nxt):
+                    continue
                 time = partial.time
-                if time is None or ends is None or ends >= time:
+                if time is None or latest_end is None or latest_end >= time:
                     usable = evidence  # no claim on this arc ended before the chain got here
                 else:
                     usable = tuple(e for e in evidence if not e.dated or e.latest >= time)
@@ -171,23 +246,29 @@ def chains(
                 if is_target:
                     found.append(grown)
                     if len(found) >= budget:
-                        truncated = True
+                        exhausted = True
                         break
                 else:
                     next_frontier.append(grown)
-            if truncated:
+            if exhausted:
                 break
         frontier = next_frontier
-        if len(found) >= limit and level < max_hops:
-            # shortest first: a longer chain can never rank above the ones found so far
-            truncated = truncated or bool(frontier)
-            break
-    best = sorted(_drop_tails(found), key=lambda p: _rank_key(p, graph))[:limit]
+    kept = _drop_stand_ins(_drop_tails(found, flow.deals), ends)
+    best = sorted(kept, key=lambda p: _rank_key(p, graph))[:limit]
     evidence_rows: dict[str, dict[str, Any]] = {}
-    rows = [_chain_row(graph, p, evidence_rows) for p in best]
+    rows = [_chain_row(flow, p, evidence_rows, ends) for p in best]
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
-    return ChainResult(rows, truncated, len(source_set), len(target_set))
+    return ChainResult(rows, len(kept) > len(rows) or exhausted, len(source_set), len(target_set), len(kept),
+                       not exhausted)
+
+
+def _drop_stand_ins(found: list[_Partial], ends: ChainEnds) -> list[_Partial]:
+    """Leave out a chain that ends at a state standing in for its armed forces when the same deal reaches a target."""
+    if not ends.stand_ins:
+        return found
+    reaching = {node for p in found if p.nodes[-1] not in ends.stand_ins for node in p.nodes if node.startswith(DEAL_PREFIX)}
+    return [p for p in found if p.nodes[-1] not in ends.stand_ins or p.nodes[-2] not in reaching]
 
 
 def _rank_key(partial: _Partial, graph: nx.MultiDiGraph) -> tuple:
@@ -199,18 +280,29 @@ def _rank_key(partial: _Partial, graph: nx.MultiDiGraph) -> tuple:
     return (len(partial.hops), -score, undated, first, partial.nodes)
 
 
-def _drop_tails(found: list[_Partial]) -> list[_Partial]:
-    """Leave out a chain that is the tail of a longer found chain (same later hops)."""
+def _drop_tails(found: list[_Partial], deals: dict[str, dict[str, Any]]) -> list[_Partial]:
+    """Leave out a chain that is the tail of a longer found chain (same later hops).
+
+    A deal counts as its item here: "Kilo → PLAN" (the item, from a selected
+    Russian item) is the tail of "Russia → Kilo (deal) → PLAN".
+    """
+    def plain(nodes: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(deals[n]["item"] if n in deals else n for n in nodes)
+
     by_nodes = {p.nodes: p for p in found}
     tails = set()
     for nodes in by_nodes:
         for cut in range(1, len(nodes) - 1):
             tails.add(nodes[cut:])
-    return [p for nodes, p in by_nodes.items() if nodes not in tails]
+            tails.add(plain(nodes[cut:]))
+    return [p for nodes, p in by_nodes.items() if nodes not in tails and plain(nodes) not in tails]
 
 
-def _chain_row(graph: nx.MultiDiGraph, partial: _Partial, evidence_rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    names = [graph.nodes[n].get("name", n) for n in partial.nodes]
+def _chain_row(flow: FlowGraph, partial: _Partial, evidence_rows: dict[str, dict[str, Any]],
+               ends: ChainEnds) -> dict[str, Any]:
+    graph = flow.graph
+    infos = [flow.info(n) for n in partial.nodes]
+    names = [info.get("name", n) for n, info in zip(partial.nodes, infos)]
     steps = []
     undated = 0
     for i, evidence in enumerate(partial.hops):
@@ -228,16 +320,37 @@ def _chain_row(graph: nx.MultiDiGraph, partial: _Partial, evidence_rows: dict[st
         })
     dates = [e for hop in partial.hops for e in hop if e.dated]
     score = min(max(e.confidence for e in hop) for hop in partial.hops)
+    nodes = []
+    deals = []
+    for n, name, info in zip(partial.nodes, names, infos):
+        node = {"id": n, "name": name, "type": info.get("type")}
+        if "deal" in info:
+            node["item"] = info["deal"]["item"]
+            deals.append(deal_row(info["deal"]))
+        nodes.append(node)
+    last = partial.nodes[-1]
+    named = None
+    if last in ends.stand_ins and len(partial.nodes) > 1 and partial.nodes[-2].startswith(DEAL_PREFIX):
+        named = {"recipient": last, "name": names[-1], "counts_as": ends.stand_ins[last]}
     return {
         "hops": len(partial.hops),
         "score": round(score, 3),
         "path": " → ".join(names),
-        "nodes": [{"id": n, "name": names[i], "type": graph.nodes[n].get("type")} for i, n in enumerate(partial.nodes)],
+        "nodes": nodes,
+        "deals": deals,
+        "recipient_named": named,
         "first_date": min(dates, key=lambda e: e.earliest).first if dates else None,
         "last_date": max(dates, key=lambda e: e.latest).last if dates else None,
         "undated_hops": undated,
         "steps": steps,
     }
+
+
+def deal_row(deal: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a deal summary a report shows: parties, status, numbers, dates, value, documents."""
+    keys = ("id", "label", "item", "variant", "suppliers", "recipients", "status", "ordered", "delivered", "unit",
+            "order_date", "delivery_dates", "reported_dates", "value", "documents")
+    return {k: deal.get(k) for k in keys}
 
 
 def chains_frame(result: ChainResult | list[dict[str, Any]]) -> "pd.DataFrame":

@@ -27,16 +27,7 @@ def edge_claim_row(graph: nx.MultiDiGraph, u: str, v: str, key: str, data: dict[
         "status": data.get("status"),
         "confidence": data.get("confidence"),
         "quantity": data.get("quantity"),
+        "unit": data.get("unit"),
+        "deal": data.get("deal"),
         "citations": list(data.get("citations") or []),
     }
-
-
-def claims_between(graph: nx.MultiDiGraph, u: str, v: str, *, both_ways: bool = True) -> list[dict[str, Any]]:
-    """Every claim from ``u`` to ``v`` (and from ``v`` to ``u`` when ``both_ways``), in id order."""
-    rows = []
-    pairs = [(u, v), (v, u)] if both_ways else [(u, v)]
-    for a, b in pairs:
-        if graph.has_edge(a, b):
-            for key, data in sorted(graph[a][b].items()):
-                rows.append(edge_claim_row(graph, a, b, key, data))
-    return rows

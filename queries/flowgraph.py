@@ -4,6 +4,17 @@ Each flow claim becomes an arc in the direction the schema declares (a
 ``copy_of`` claim "J-11 copy_of Su-27" is an arc Su-27 -> J-11). Parallel claims
 between the same two entities are kept together as one hop with several
 pieces of evidence.
+
+**Deals.** A transfer is one fact, so its claims do not meet at the item: the
+deal is a node of its own (its id, ``deal:...``) and its claims become the arcs
+supplier -> deal (``supplies``) and deal -> recipient (``transferred_to``,
+``licensed_to``). Two deals of the same item share nothing, so no chain can join
+the supplier of one to the recipient of another. What the recipient does with
+the item continues from the deal: each flow arc out of the item (the J-11
+copies the Su-27; the engine goes into the J-10) becomes an arc out of the
+deal, but only towards entities on the recipient's side (the recipient, its
+parts, what its country's firms make and develop), so a copy made in China
+never follows a delivery to India.
 """
 
 from __future__ import annotations
@@ -15,7 +26,9 @@ from typing import Any
 
 import networkx as nx
 
+from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.filters import ClaimFilter, edge_span, filtered_graph
+from coopgraph.queries.selectors import country_members, state_of
 
 _FAR_PAST = dt.date.min
 _FAR_FUTURE = dt.date.max
@@ -78,25 +91,68 @@ class FlowGraph:
     """
 
     def __init__(self, graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = None,
-                 removed: set[str] | frozenset[str] = frozenset()):
+                 removed: set[str] | frozenset[str] = frozenset(), schema: Schema | None = None):
         self.graph = graph
+        self.deals: dict[str, dict[str, Any]] = graph.graph.get("deals", {})
         view = filtered_graph(graph, claim_filter)
         self.succ: dict[str, dict[str, list[Evidence]]] = {}
         self.pred: dict[str, dict[str, list[Evidence]]] = {}
+        #: deal id -> recipients its claims reach (in this view)
+        delivered: dict[str, set[str]] = {}
         for u, v, key, data in view.edges(keys=True, data=True):
             flow = data.get("flow", "none")
             if flow == "none" or u in removed or v in removed:
                 continue
-            a, b = (u, v) if flow == "forward" else (v, u)
+            role = data.get("deal_role")
+            if role is not None:
+                deal = data["deal"]
+                a, b = (u, deal) if role == "supplier" else (deal, v)
+                if role == "recipient":
+                    delivered.setdefault(deal, set()).add(v)
+            else:
+                a, b = (u, v) if flow == "forward" else (v, u)
             if a == b:
                 continue
             ev = evidence_of(u, v, key, data)
             self.succ.setdefault(a, {}).setdefault(b, []).append(ev)
             self.pred.setdefault(b, {}).setdefault(a, [])
+        if delivered:
+            self._continue_from_deals(delivered, schema or load_schema())
         for a, nbrs in self.succ.items():
             for b, evs in nbrs.items():
                 evs.sort(key=lambda e: (e.earliest or _FAR_FUTURE, -e.confidence, e.claim))
                 self.pred[b][a] = evs
+
+    def _continue_from_deals(self, delivered: dict[str, set[str]], schema: Schema) -> None:
+        """Arcs deal -> Y for each flow arc item -> Y whose Y is on a recipient's side."""
+        sides: dict[str | None, set[str]] = {}
+
+        def side(recipient: str) -> set[str]:
+            state = state_of(self.graph, recipient, schema)
+            found = sides.get(state)
+            if found is None:
+                found = sides[state] = country_members(self.graph, state, schema) if state else set()
+            return found | {recipient}
+
+        for deal, recipients in delivered.items():
+            item = self.deals[deal]["item"] if deal in self.deals else None
+            onward = self.succ.get(item) if item else None
+            if not onward:
+                continue
+            allowed = set().union(*(side(r) for r in recipients))
+            for nxt, evidence in list(onward.items()):
+                if nxt in allowed and nxt != deal and not nxt.startswith("deal:"):
+                    self.succ.setdefault(deal, {}).setdefault(nxt, []).extend(evidence)
+                    self.pred.setdefault(nxt, {}).setdefault(deal, [])
+
+    def info(self, node: str) -> dict[str, Any]:
+        """A node's attributes: the entity's, or for a deal ``type`` "deal", its item's ``name`` and the deal's summary."""
+        if node in self.graph:
+            return self.graph.nodes[node]
+        deal = self.deals.get(node)
+        if deal is None:
+            return {}
+        return {"type": "deal", "name": deal["item_name"], "deal": deal}
 
     def arcs(self) -> int:
         return sum(len(n) for n in self.succ.values())

@@ -8,26 +8,28 @@ from typing import Any, Callable, Iterable
 import networkx as nx
 
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.chains import OPAQUE_TYPES, chains
+from coopgraph.queries.chains import OPAQUE_TYPES, ChainEnds, chain_ends, chains
 from coopgraph.queries.filters import ClaimFilter
 from coopgraph.queries.flowgraph import FlowGraph
 from coopgraph.queries.selectors import resolve_node, select
 
 
-def reachable(flow: FlowGraph, sources: set[str], targets: set[str], max_hops: int,
+def reachable(flow: FlowGraph, ends: ChainEnds, max_hops: int,
               passable: Callable[[str], bool] | None = None) -> dict[str, dict[str, Any]]:
-    """Targets reached by a time-respecting flow chain of at most ``max_hops``.
+    """Goals reached by a time-respecting flow chain of at most ``max_hops``.
 
     Earliest-arrival labels are relaxed hop by hop (a node's label is the
     earliest day a chain can have reached it), so the work is ``max_hops`` passes
-    over the arcs, not an enumeration of paths. Chains stop at targets, as in
+    over the arcs, not an enumeration of paths. Chains stop at goals, as in
     :func:`coopgraph.queries.chains.chains`, and pass only through nodes for
-    which ``passable`` is true.
+    which ``passable`` is true. A state standing in for its armed forces is
+    reached only by a delivery, and counts for each of them.
 
-    Returns ``{target: {"arrival": date or None, "suppliers": set of last-hop entities}}``.
+    Returns ``{target: {"arrival": date or None, "suppliers": set of last-hop nodes}}``.
     """
-    best: dict[str, dt.date | None] = {s: None for s in sources if s not in targets}
+    best: dict[str, dt.date | None] = {s: None for s in ends.starts}
     suppliers: dict[str, set[str]] = {}
+    reached: dict[str, dt.date | None] = {}
     frontier = dict(best)
     for _ in range(max_hops):
         updates: dict[str, dt.date | None] = {}
@@ -38,18 +40,22 @@ def reachable(flow: FlowGraph, sources: set[str], targets: set[str], max_hops: i
                     continue
                 dated = [e.earliest for e in usable if e.dated]
                 arrival = time if not dated else (min(dated) if time is None else max(time, min(dated)))
-                if nxt in targets:
-                    suppliers.setdefault(nxt, set()).add(node)
+                if ends.reached(node, nxt):
+                    for target in ends.stand_ins.get(nxt, [nxt]):
+                        suppliers.setdefault(target, set()).add(node)
+                        if target not in reached or _earlier(arrival, reached[target]):
+                            reached[target] = arrival
+                    continue
                 known = best.get(nxt, "unseen")
                 improved = known == "unseen" or (known is not None and (arrival is None or arrival < known))
                 if improved and (nxt not in updates or _earlier(arrival, updates[nxt])):
                     updates[nxt] = arrival
         for node, arrival in updates.items():
             best[node] = arrival
-        frontier = {n: t for n, t in updates.items() if n not in targets and (passable is None or passable(n))}
+        frontier = {n: t for n, t in updates.items() if n not in ends.goals and (passable is None or passable(n))}
         if not frontier:
             break
-    return {t: {"arrival": best[t], "suppliers": suppliers.get(t, set())} for t in targets if t in best}
+    return {t: {"arrival": a, "suppliers": suppliers.get(t, set())} for t, a in reached.items()}
 
 
 def _earlier(a: dt.date | None, b: dt.date | None) -> bool:
@@ -91,13 +97,20 @@ def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterabl
     removed = {resolve_node(graph, r) for r in remove}
     source_set = select(graph, sources, schema) - removed
     target_set = select(graph, targets, schema) - removed
-    def passable(node: str) -> bool:
-        return graph.nodes[node].get("type") not in OPAQUE_TYPES
+    flow_before = FlowGraph(graph, claim_filter, schema=schema)
+    flow_after = FlowGraph(graph, claim_filter, removed=removed, schema=schema)
+    # a deal of a removed item is removed with it
+    removed_deals = {d for d, deal in flow_before.deals.items() if deal["item"] in removed}
 
-    before = reachable(FlowGraph(graph, claim_filter), source_set, target_set, max_hops, passable)
-    after = reachable(FlowGraph(graph, claim_filter, removed=removed), source_set, target_set, max_hops, passable)
+    def passable(node: str) -> bool:
+        return flow_before.info(node).get("type") not in OPAQUE_TYPES
+
+    ends = chain_ends(graph, flow_before, source_set, target_set, schema)
+    ends_after = ChainEnds(ends.starts - removed_deals, ends.goals - removed_deals, ends.stand_ins)
+    before = reachable(flow_before, ends, max_hops, passable)
+    after = reachable(flow_after, ends_after, max_hops, passable)
     rows = []
-    for target in sorted(before):
+    for target in sorted(t for t in before if t in graph):
         survived = after.get(target)
         rows.append({
             "id": target,
@@ -109,7 +122,7 @@ def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterabl
         })
     rows.sort(key=lambda r: (r["outcome"] != "lost", r["id"]))
     lost = chains(graph, source_set, target_set, claim_filter=claim_filter, max_hops=max_hops, limit=10_000, schema=schema)
-    through = [c for c in lost if any(n["id"] in removed for n in c["nodes"][1:-1]) or c["nodes"][0]["id"] in removed]
+    through = [c for c in lost if any(n["id"] in removed or n.get("item") in removed for n in c["nodes"][:-1])]
     for i, chain in enumerate(through, start=1):
         chain["rank"] = i
     return {"removed": sorted(removed), "targets": rows, "lost_chains": through[:chain_limit],

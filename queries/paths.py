@@ -8,7 +8,7 @@ from typing import Any, Iterable
 import networkx as nx
 
 from coopgraph.graph.errors import NotFoundError
-from coopgraph.queries.evidence import claims_between, edge_claim_row
+from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter, Cut, filtered_graph
 from coopgraph.queries.flowgraph import FlowGraph
 from coopgraph.queries.selectors import resolve_node
@@ -43,12 +43,20 @@ def paths(graph: nx.MultiDiGraph, a: str, b: str, *, flow_only: bool = False,
     if flow_only:
         flow = FlowGraph(graph, claim_filter)
         simple = flow.to_digraph()
+        info = flow.info
         arrow = " → "
     else:
-        simple = nx.Graph()
-        simple.add_nodes_from(view.nodes)
-        simple.add_edges_from((u, v) for u, v in view.edges())
+        simple, hop_claims = _deal_routed(view)
+        deals = graph.graph.get("deals", {})
+
+        def info(node: str) -> dict[str, Any]:
+            if node in graph:
+                return graph.nodes[node]
+            return {"type": "deal", "name": deals[node]["item_name"] + " (deal)"} if node in deals else {}
+
         arrow = " — "
+    if source not in simple or target not in simple:
+        return []
     try:
         found = list(islice(nx.all_shortest_paths(simple, source, target), limit * 10))
     except nx.NetworkXNoPath:
@@ -62,16 +70,38 @@ def paths(graph: nx.MultiDiGraph, a: str, b: str, *, flow_only: bool = False,
             if flow_only:
                 claims = [edge_claim_row(graph, e.subject, e.object, e.claim, e.data) for e in flow.succ[u][v]]
             else:
-                claims = [c for c in claims_between(graph, u, v) if _kept(view, c)]
-            steps.append({"step": i + 1, "from": u, "from_name": graph.nodes[u].get("name", u), "to": v,
-                          "to_name": graph.nodes[v].get("name", v), "claims": claims})
+                claims = [edge_claim_row(graph, x, y, key, data) for x, y, key, data in hop_claims[frozenset((u, v))]]
+            steps.append({"step": i + 1, "from": u, "from_name": info(u).get("name", u), "to": v,
+                          "to_name": info(v).get("name", v), "claims": claims})
         rows.append({"rank": rank, "hops": len(nodes) - 1,
-                     "path": arrow.join(graph.nodes[n].get("name", n) for n in nodes), "nodes": nodes, "steps": steps})
+                     "path": arrow.join(info(n).get("name", n) for n in nodes), "nodes": nodes, "steps": steps})
     return rows
 
 
-def _kept(view: nx.MultiDiGraph, claim: dict[str, Any]) -> bool:
-    return view.has_edge(claim["subject"], claim["object"], claim["claim"])
+def _deal_routed(view: nx.MultiDiGraph) -> tuple[nx.Graph, dict[frozenset, list[tuple]]]:
+    """The claims as undirected links, each deal's claims routed through the deal.
+
+    A deal's supplier and recipient link to the deal, and the deal to its item
+    (every claim of the deal names the item, so that link cites them all): two
+    deals of one item meet only at the item, never supplier to recipient.
+    """
+    simple = nx.Graph()
+    simple.add_nodes_from(view.nodes)
+    hop_claims: dict[frozenset, list[tuple]] = {}
+    for u, v, key, data in view.edges(keys=True, data=True):
+        role = data.get("deal_role")
+        links = [(u, v)] if role is None else [
+            (u, data["deal"]) if role == "supplier" else (data["deal"], v), (data["deal"], data["item"])]
+        for x, y in links:
+            if x == y:
+                continue
+            simple.add_edge(x, y)
+            bucket = hop_claims.setdefault(frozenset((x, y)), [])
+            if all(existing[2] != key for existing in bucket):
+                bucket.append((u, v, key, data))
+    for bucket in hop_claims.values():
+        bucket.sort(key=lambda claim: claim[2])
+    return simple, hop_claims
 
 
 def neighbours(graph: nx.MultiDiGraph, entity: str, *, depth: int = 1, types: Iterable[str] | None = None,

@@ -134,14 +134,48 @@ def _owned_closure(graph: nx.MultiDiGraph, roots: set[str], schema: Schema) -> s
 
 
 def country_members(graph: nx.MultiDiGraph, state: str, schema: Schema | None = None) -> set[str]:
-    """The state, what belongs to it, and the items those make, develop or supply."""
+    """The state, what belongs to it, and the items those make, develop or supply.
+
+    A supply that is part of a deal does not make the item the supplier's: an
+    exporter is not always the origin (Belarus re-exports Soviet tanks).
+    """
     schema = schema or load_schema()
     roots = {state} | {n for n, c in graph.nodes(data="country") if c == state}
     members = _owned_closure(graph, roots, schema)
     origin = set(schema.origin_relations)
-    products = {v for u in members for _, v, rel in graph.out_edges(u, data="type")
-                if rel in origin and graph.nodes[v].get("type") in ITEM_TYPES}
+    products = {v for u in members for _, v, data in graph.out_edges(u, data=True)
+                if data.get("type") in origin and not data.get("deal_role") and graph.nodes[v].get("type") in ITEM_TYPES}
     return members | products
+
+
+def state_of(graph: nx.MultiDiGraph, node: str, schema: Schema | None = None) -> str | None:
+    """The state an entity belongs to: itself if a state, else its ``country``, else through ownership.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("state:c", type="state"); g.add_node("service:pla", type="armed_service")
+    >>> g.add_node("service:plan", type="armed_service")
+    >>> _ = g.add_edge("service:pla", "state:c", type="part_of"); _ = g.add_edge("service:plan", "service:pla", type="part_of")
+    >>> state_of(g, "service:plan")
+    'state:c'
+    """
+    schema = schema or load_schema()
+    ownership = set(schema.ownership_relations)
+    seen = set()
+    queue = deque([node])
+    while queue:
+        current = queue.popleft()
+        if current in seen or current not in graph:
+            continue
+        seen.add(current)
+        data = graph.nodes[current]
+        if data.get("type") == "state":
+            return current
+        if data.get("country"):
+            return data["country"]
+        queue.extend(v for _, v, rel in graph.out_edges(current, data="type") if rel in ownership)
+    return None
 
 
 def org_members(graph: nx.MultiDiGraph, org: str, schema: Schema | None = None) -> set[str]:
