@@ -162,6 +162,7 @@ class _Deals:
         self.roles = roles
         # deal id -> part ("supplier", "item", "recipient") -> (entity, where it was fixed)
         self.parts: dict[str, dict[str, tuple[str, str]]] = {}
+        self.declared: dict[str, Deal] = {}
         self.touched: set[str] = set()
         for deal in known.values():
             self._fix(deal, "the store")
@@ -179,6 +180,7 @@ class _Deals:
                 issues.add(record, part, f"deal '{deal.id}' has {part} {parts[part][0]} in {parts[part][1]}, not {value}",
                            "give this deal another id, or make the two agree")
         self._fix(deal, f"{record.file}:{record.line}")
+        self.declared[deal.id] = deal
         self.touched.add(deal.id)
 
     def check(self, claim: Claim, record: RawRecord, issues: _Collector) -> None:
@@ -204,7 +206,7 @@ class _Deals:
         out = {}
         for deal_id in sorted(self.touched):
             parts = self.parts[deal_id]
-            base = self.known.get(deal_id)
+            base = self.declared.get(deal_id) or self.known.get(deal_id)
             out[deal_id] = Deal(deal_id, parts["item"][0], parts.get("supplier", (None,))[0],
                                 parts.get("recipient", (None,))[0], base.variant if base else None,
                                 base.name if base else None, base.notes if base else None)

@@ -26,35 +26,52 @@ def supply_graph(**extra):
     return make_graph(claims + extra.get("more", []), countries=RU)
 
 
+def deal_graph():
+    """firm:engines (Russian) makes tech:eng (1990), a component of system:jet (1995), which the firm
+    develops (1996) and sells to service:af in one deal (2001)."""
+    return make_graph([
+        ("firm:engines", "manufactures", "tech:eng", {"date": "1990", "confidence": 0.9}),
+        ("tech:eng", "component_of", "system:jet", {"date": "1995", "confidence": 0.8}),
+        ("firm:engines", "develops", "system:jet", {"date": "1996", "confidence": 0.7}),
+        ("firm:engines", "supplies", "system:jet", {"date": "2001-06", "status": "delivered", "confidence": 0.7,
+                                                    "deal": "deal:jet"}),
+        ("system:jet", "transferred_to", "service:af", {"date": "2001-06", "status": "delivered", "confidence": 0.7,
+                                                        "deal": "deal:jet"}),
+        ("firm:engines", "subsidiary_of", "state:ru", {"date": "1990"}),
+    ], countries=RU)
+
+
 def ids(chain):
     return [n["id"] for n in chain["nodes"]]
 
 
 def test_chain_follows_flows_and_cites_every_hop():
-    [chain] = chains(supply_graph(), "country:state:ru", "service:af").chains
-    assert ids(chain) == ["firm:engines", "tech:eng", "system:jet", "service:af"]
+    [chain] = chains(deal_graph(), "country:state:ru", "service:af").chains
+    assert ids(chain) == ["firm:engines", "deal:jet", "service:af"]
+    assert chain["path"] == "ENGINES → JET → AF"
+    assert chain["deals"][0]["item"] == "system:jet" and chain["deals"][0]["status"] == "delivered"
     assert chain["score"] == 0.7
-    assert chain["first_date"] == "1990" and chain["last_date"] == "2001-06"
+    assert chain["first_date"] == "2001-06" and chain["last_date"] == "2001-06"
     assert all(step["claims"][0]["citations"][0]["locator"] == "p. 1" for step in chain["steps"])
 
 
 def test_time_violating_chain_is_excluded():
     graph = make_graph([
-        ("state:a", "supplies", "system:x", {"date": "2010"}),
-        ("system:x", "transferred_to", "service:b", {"date": "2005"}),   # delivered before it was supplied
-        ("state:a", "supplies", "system:y", {"date": "2010"}),
-        ("system:y", "transferred_to", "service:b", {"date": "2012"}),
+        ("state:a", "supplies", "system:x", {"date": "2010", "deal": "deal:x"}),
+        ("system:x", "transferred_to", "service:b", {"date": "2005", "deal": "deal:x"}),   # delivered before it was supplied
+        ("state:a", "supplies", "system:y", {"date": "2010", "deal": "deal:y"}),
+        ("system:y", "transferred_to", "service:b", {"date": "2012", "deal": "deal:y"}),
     ])
     found = chains(graph, "state:a", "service:b")
-    assert [ids(c) for c in found] == [["state:a", "system:y", "service:b"]]
+    assert [ids(c) for c in found] == [["state:a", "deal:y", "service:b"]]
 
 
 def test_partial_dates_compare_by_precision_and_undated_hops_are_flagged():
     graph = make_graph([
-        ("state:a", "supplies", "system:x", {"date": "2015-11"}),
-        ("system:x", "transferred_to", "state:b", {"date": "2015"}),     # same year: compatible
+        ("state:a", "supplies", "system:x", {"date": "2015-11", "deal": "deal:x"}),
+        ("system:x", "transferred_to", "state:b", {"date": "2015", "deal": "deal:x"}),     # same year: compatible
         ("system:x", "component_of", "program:p"),                       # undated
-    ])
+    ], countries={"program:p": "state:b"})
     found = chains(graph, "state:a", "state:b|program:p")
     assert [c["undated_hops"] for c in found] == [0, 1]
     assert found.chains[1]["steps"][1]["undated"] is True
@@ -62,8 +79,8 @@ def test_partial_dates_compare_by_precision_and_undated_hops_are_flagged():
 
 def test_as_of_hides_claims_published_later():
     graph = make_graph([
-        ("state:a", "supplies", "system:x", {"date": "2010", "doc": "old"}),
-        ("system:x", "transferred_to", "state:b", {"date": "2018", "doc": "new"}),
+        ("state:a", "supplies", "system:x", {"date": "2010", "doc": "old", "deal": "deal:x"}),
+        ("system:x", "transferred_to", "state:b", {"date": "2018", "doc": "new", "deal": "deal:x"}),
     ], documents={"old": "2012", "new": "2019-03"})
     assert len(chains(graph, "state:a", "state:b")) == 1
     assert len(chains(graph, "state:a", "state:b", claim_filter=ClaimFilter(as_of="2018"))) == 0
@@ -71,30 +88,35 @@ def test_as_of_hides_claims_published_later():
 
 
 def test_confidence_and_status_filters():
-    graph = supply_graph()
+    graph = deal_graph()
     assert len(chains(graph, "firm:engines", "service:af", claim_filter=ClaimFilter(min_confidence=0.75))) == 0
-    assert len(chains(graph, "firm:engines", "service:af", claim_filter=ClaimFilter(statuses={"delivered"}))) == 0
-    assert len(chains(graph, "firm:engines", "service:af", claim_filter=ClaimFilter(statuses={"delivered", "reported"}))) == 1
+    assert len(chains(graph, "firm:engines", "service:af", claim_filter=ClaimFilter(statuses={"contracted"}))) == 0
+    assert len(chains(graph, "firm:engines", "service:af", claim_filter=ClaimFilter(statuses={"delivered"}))) == 1
 
 
 def test_reverse_flow_copy_of_runs_from_original_to_copy():
     graph = make_graph([
-        ("state:ru", "supplies", "system:orig", {"date": "1992"}),
+        ("system:orig", "derived_from", "system:older", {"date": "1985"}),
         ("system:copy", "copy_of", "system:orig", {"date": "1998", "circa": True}),
     ])
-    [chain] = chains(graph, "state:ru", "system:copy")
-    assert ids(chain) == ["state:ru", "system:orig", "system:copy"]
+    [chain] = chains(graph, "system:older", "system:copy")
+    assert ids(chain) == ["system:older", "system:orig", "system:copy"]
     assert chain["steps"][1]["claims"][0]["relation"] == "copy_of"
 
 
 def test_tails_of_longer_chains_and_duplicates_are_dropped():
-    found = chains(supply_graph(), "country:state:ru", "service:af")
-    # tech:eng and system:jet count as Russian products, yet only the full chain is listed
-    assert len(found) == 1
+    found = chains(deal_graph(), "country:state:ru", "service:af")
+    # system:jet counts as a Russian product (the Russian firm develops it) and starts from its deal,
+    # yet only the chain from the firm is listed
+    assert len(found) == 1 and found.found == 1
 
 
 def test_max_hops_and_via():
-    graph = supply_graph()
+    graph = make_graph([
+        ("firm:engines", "manufactures", "tech:eng", {"date": "1990"}),
+        ("tech:eng", "component_of", "system:jet", {"date": "1995"}),
+        ("system:jet", "equips", "service:af", {"date": "2001"}),
+    ])
     assert len(chains(graph, "firm:engines", "service:af", max_hops=2)) == 0
     assert len(chains(graph, "firm:engines", "service:af", via=["technology", "weapon_system"])) == 1
     assert len(chains(graph, "firm:engines", "service:af", via=["technology"])) == 0
@@ -110,31 +132,32 @@ def test_states_are_not_passed_through_unless_asked():
 
 
 def test_ties_are_ordered_deterministically():
-    claims = [("state:a", "supplies", f"system:{n}", {"date": "2000"}) for n in ("c", "a", "b")]
-    claims += [(f"system:{n}", "transferred_to", "state:z", {"date": "2001"}) for n in ("c", "a", "b")]
+    claims = [("state:a", "supplies", f"system:{n}", {"date": "2000", "deal": f"deal:{n}"}) for n in ("c", "a", "b")]
+    claims += [(f"system:{n}", "transferred_to", "state:z", {"date": "2001", "deal": f"deal:{n}"}) for n in ("c", "a", "b")]
     first = [ids(c)[1] for c in chains(make_graph(claims), "state:a", "state:z")]
     again = [ids(c)[1] for c in chains(make_graph(list(reversed(claims))), "state:a", "state:z")]
-    assert first == again == ["system:a", "system:b", "system:c"]
+    assert first == again == ["deal:a", "deal:b", "deal:c"]
 
 
 def test_shortest_then_strongest_first_and_limit():
     graph = make_graph([
-        ("state:a", "supplies", "system:x", {"date": "2000", "confidence": 0.5}),
-        ("system:x", "transferred_to", "state:z", {"date": "2001", "confidence": 0.5}),
-        ("state:a", "supplies", "system:y", {"date": "2000", "confidence": 0.9}),
-        ("system:y", "transferred_to", "state:z", {"date": "2001", "confidence": 0.9}),
-        ("state:a", "supplies", "tech:t", {"date": "2000", "confidence": 1.0}),
-        ("tech:t", "component_of", "system:w", {"date": "2000", "confidence": 1.0}),
-        ("system:w", "transferred_to", "state:z", {"date": "2001", "confidence": 1.0}),
-    ])
-    found = chains(graph, "state:a", "state:z")
+        ("state:a", "supplies", "system:x", {"date": "2000", "confidence": 0.5, "deal": "deal:x"}),
+        ("system:x", "transferred_to", "state:z", {"date": "2001", "confidence": 0.5, "deal": "deal:x"}),
+        ("state:a", "supplies", "system:y", {"date": "2000", "confidence": 0.9, "deal": "deal:y"}),
+        ("system:y", "transferred_to", "state:z", {"date": "2001", "confidence": 0.9, "deal": "deal:y"}),
+        ("state:a", "supplies", "tech:t", {"date": "2000", "confidence": 1.0, "deal": "deal:t"}),
+        ("tech:t", "transferred_to", "firm:zf", {"date": "2000", "confidence": 1.0, "deal": "deal:t"}),
+        ("tech:t", "component_of", "program:w", {"date": "2000", "confidence": 1.0}),
+        ("program:w", "equips", "service:zs", {"date": "2001", "confidence": 1.0}),
+    ], countries={"firm:zf": "state:z", "program:w": "state:z", "service:zs": "state:z"})
+    found = chains(graph, "state:a", "state:z|service:zs")
     assert [c["score"] for c in found] == [0.9, 0.5, 1.0]
     assert len(chains(graph, "state:a", "state:z", limit=1)) == 1
 
 
 def test_chains_frame_has_one_row_per_hop():
-    frame = chains_frame(chains(supply_graph(), "firm:engines", "service:af"))
-    assert len(frame) == 3 and list(frame["step"]) == [1, 2, 3]
+    frame = chains_frame(chains(deal_graph(), "firm:engines", "service:af"))
+    assert len(frame) == 2 and list(frame["step"]) == [1, 2]
     assert frame["citations"].str.contains("p. 1").all()
 
 
@@ -155,32 +178,43 @@ def test_ambiguous_name_lists_candidates():
 
 def test_impact_finds_program_that_loses_its_only_supplier():
     graph = make_graph([
-        ("state:ru", "supplies", "tech:engine", {"date": "2000"}),
+        ("state:ru", "supplies", "tech:engine", {"date": "2000", "deal": "deal:engine"}),
+        ("tech:engine", "transferred_to", "state:cn", {"date": "2000", "deal": "deal:engine"}),
         ("tech:engine", "component_of", "program:fighter", {"date": "2001"}),
-        ("state:ru", "supplies", "tech:radar", {"date": "2000"}),
+        ("state:ru", "supplies", "tech:radar", {"date": "2000", "deal": "deal:radar"}),
+        ("tech:radar", "transferred_to", "state:cn", {"date": "2000", "deal": "deal:radar"}),
         ("tech:radar", "component_of", "program:bomber", {"date": "2001"}),
         ("tech:engine", "component_of", "program:bomber", {"date": "2002"}),
-    ])
+    ], countries={"program:fighter": "state:cn", "program:bomber": "state:cn"})
     report = impact(graph, ["tech:engine"], "state:ru", "type:program")
     outcome = {r["id"]: (r["outcome"], r["kept_via"]) for r in report["targets"]}
-    assert outcome == {"program:fighter": ("lost", []), "program:bomber": ("kept", ["tech:radar"])}
+    assert outcome == {"program:fighter": ("lost", []), "program:bomber": ("kept", ["deal:radar"])}
     assert len(report["lost_chains"]) == 2
-    assert all("tech:engine" in ids(c) for c in report["lost_chains"])
+    assert all(any(n.get("item") == "tech:engine" for n in c["nodes"]) for c in report["lost_chains"])
 
 
 def test_impact_respects_time():
     graph = make_graph([
-        ("state:ru", "supplies", "tech:engine", {"date": "2010"}),
+        ("state:ru", "supplies", "tech:engine", {"date": "2010", "deal": "deal:engine"}),
+        ("tech:engine", "transferred_to", "state:cn", {"date": "2010", "deal": "deal:engine"}),
         ("tech:engine", "component_of", "program:p", {"date": "2001"}),   # before the engine was supplied
-        ("state:ru", "supplies", "tech:radar", {"date": "2000"}),
+        ("state:ru", "supplies", "tech:radar", {"date": "2000", "deal": "deal:radar"}),
+        ("tech:radar", "transferred_to", "state:cn", {"date": "2000", "deal": "deal:radar"}),
         ("tech:radar", "component_of", "program:q", {"date": "2001"}),
-    ])
+    ], countries={"program:p": "state:cn", "program:q": "state:cn"})
     report = impact(graph, ["tech:radar"], "state:ru", "type:program")
     assert [(r["id"], r["outcome"]) for r in report["targets"]] == [("program:q", "lost")]
 
 
 def test_centrality_matches_networkx():
-    graph = supply_graph(more=[("state:ru", "supplies", "system:jet", {"date": "1996"})])
+    # no deal claims here: the measure runs on the claims as they are
+    graph = make_graph([
+        ("firm:engines", "manufactures", "tech:eng", {"date": "1990"}),
+        ("tech:eng", "component_of", "system:jet", {"date": "1995"}),
+        ("system:jet", "equips", "service:af", {"date": "2001"}),
+        ("firm:engines", "subsidiary_of", "state:ru", {"date": "1990"}),
+        ("state:ru", "develops", "system:jet", {"date": "1996"}),
+    ])
     simple = nx.DiGraph(graph)
     report = centrality(graph, "pagerank", top=100)
     expected = nx.pagerank(nx.DiGraph([(u, v, {"weight": graph.number_of_edges(u, v)}) for u, v in simple.edges()]))
@@ -202,11 +236,32 @@ def test_centrality_type_filter_time_window_and_sampling_note():
 
 def test_brokers_are_the_chokepoints():
     graph = make_graph([
-        ("state:a", "supplies", "tech:hub"), ("state:b", "supplies", "tech:hub"),
+        ("state:a", "develops", "tech:hub"), ("state:b", "contributes_to", "tech:hub"),
         ("tech:hub", "component_of", "system:x"), ("tech:hub", "component_of", "system:y"),
     ])
     rows = brokers(graph)["rows"]
     assert [(r["id"], r["pairs_cut"]) for r in rows] == [("tech:hub", 4)]
+
+
+def test_a_deal_every_path_needs_makes_its_item_the_broker():
+    graph = make_graph([
+        ("state:a", "supplies", "tech:hub", {"deal": "deal:h"}), ("tech:hub", "transferred_to", "state:c", {"deal": "deal:h"}),
+        ("tech:hub", "component_of", "program:x"), ("tech:hub", "component_of", "program:y"),
+    ], countries={"program:x": "state:c", "program:y": "state:c"})
+    rows = brokers(graph, "state:a", "program:x|program:y")["rows"]
+    assert [(r["id"], r["pairs_cut"]) for r in rows] == [("tech:hub", 2)]
+
+
+def test_betweenness_never_credits_a_path_joining_two_deals():
+    # B sold X to C, A sold X to D: nothing passes from B to D, so X brokers nothing between them
+    graph = make_graph([
+        ("state:b", "supplies", "system:x", {"deal": "deal:bc"}), ("system:x", "transferred_to", "state:c", {"deal": "deal:bc"}),
+        ("state:a", "supplies", "system:x", {"deal": "deal:ad"}), ("system:x", "transferred_to", "state:d", {"deal": "deal:ad"}),
+    ])
+    scores = {r["id"]: r["score"] for r in centrality(graph, "betweenness", flow_only=True, top=100)["rows"]}
+    # one supplier-recipient pair per deal and none across them: 2 pairs, normalised over 7 nodes (5 entities, 2 deals)
+    assert scores["system:x"] == pytest.approx(2 / (6 * 5), abs=1e-6)
+    assert set(scores) == {"state:a", "state:b", "state:c", "state:d", "system:x"}
 
 
 def test_paths_any_direction_and_flow_only():
@@ -214,8 +269,9 @@ def test_paths_any_direction_and_flow_only():
     [row] = paths(graph, "state:ru", "tech:eng")
     assert row["nodes"] == ["state:ru", "firm:engines", "tech:eng"]
     assert paths(graph, "state:ru", "tech:eng", flow_only=True) == []
-    [flow] = paths(graph, "firm:engines", "service:af", flow_only=True)
-    assert flow["hops"] == 3
+    assert paths(graph, "firm:engines", "service:af", flow_only=True) == []   # the jet's sale names no supplier
+    [flow] = paths(deal_graph(), "firm:engines", "service:af", flow_only=True)
+    assert flow["hops"] == 2 and flow["path"] == "ENGINES → JET → AF"
 
 
 def test_neighbours_counts_what_the_cap_cut():

@@ -6,7 +6,7 @@ DATA_DIR = Path(__file__).resolve().parent
 
 
 def bundled_files() -> list[Path]:
-    """Return the bundled dataset files in load order (documents, entities, claims)."""
-    order = {"documents": 0, "entities": 1, "claims": 2}
-    files = sorted(DATA_DIR.glob("*.yaml"), key=lambda p: (order.get(p.stem.split("-")[0], 3), p.name))
+    """Return the bundled dataset files in load order (documents, entities, deals, claims)."""
+    order = {"documents": 0, "entities": 1, "deals": 2, "claims": 3}
+    files = sorted(DATA_DIR.glob("*.yaml"), key=lambda p: (order.get(p.stem.split("-")[0], 4), p.name))
     return files

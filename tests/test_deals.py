@@ -1,0 +1,211 @@
+"""Transfers are one fact: deals in validation, the store and every chain."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from coopgraph.graph.errors import ValidationError
+from coopgraph.graph.store import open_store
+from coopgraph.loaders import load_files
+from coopgraph.queries import chains, impact
+from tests.graphs import make_graph
+
+
+def ids(chain):
+    return [n["id"] for n in chain["nodes"]]
+
+
+def sale(supplier, item, recipient, deal, **fields):
+    """The two claims of one deal."""
+    return [(supplier, "supplies", item, {"deal": deal, **fields}), (item, "transferred_to", recipient, {"deal": deal, **fields})]
+
+
+def test_two_deals_of_one_item_never_join():
+    # Belarus sold the tank to Syria, Russia sold it to India: Belarus -> India is nobody's deal
+    graph = make_graph(sale("state:by", "system:t72", "state:sy", "deal:by-sy", date="2000")
+                       + sale("state:ru", "system:t72", "state:in", "deal:ru-in", date="2001"))
+    assert len(chains(graph, "state:by", "state:in", max_hops=4)) == 0
+    [chain] = chains(graph, "state:ru", "state:in")
+    assert ids(chain) == ["state:ru", "deal:ru-in", "state:in"]
+    assert chain["path"] == "RU → T72 → IN"
+
+
+def test_the_pair_one_sentence_states_is_one_implied_deal_and_separate_statements_are_not():
+    one_sentence = make_graph([("state:ru", "supplies", "system:x", {"date": "2001"}),
+                               ("system:x", "transferred_to", "state:cn", {"date": "2001"})])
+    # make_graph cites each claim with a quote of its own: here both halves share the quote
+    for _, _, data in one_sentence.edges(data=True):
+        data["citations"] = [{"document": "doc", "locator": "p. 1", "quote": "Russia sold X to China in 2001."}]
+    from coopgraph.graph.deals import attach_deals
+    from coopgraph.graph.schema import load_schema
+
+    for _, _, data in one_sentence.edges(data=True):
+        data.pop("deal", None)
+    attach_deals(one_sentence, load_schema().deal_relations)
+    assert len(chains(one_sentence, "state:ru", "state:cn")) == 1
+    apart = make_graph([("state:ru", "supplies", "system:x", {"date": "2001"}),
+                        ("system:x", "transferred_to", "state:cn", {"date": "2001"})])
+    assert len(chains(apart, "state:ru", "state:cn")) == 0
+
+
+def test_a_re_export_is_two_deals_with_the_middle_state_named():
+    graph = make_graph(sale("state:su", "system:mig", "state:cn", "deal:su-cn", date="1960")
+                       + sale("state:cn", "system:mig", "state:tz", "deal:cn-tz", date="1970"))
+    assert len(chains(graph, "state:su", "state:tz")) == 0   # states are not passed through by default
+    [chain] = chains(graph, "state:su", "state:tz", via=["state"])
+    assert ids(chain) == ["state:su", "deal:su-cn", "state:cn", "deal:cn-tz", "state:tz"]
+    assert [d["id"] for d in chain["deals"]] == ["deal:su-cn", "deal:cn-tz"]
+
+
+def test_what_the_recipient_does_with_the_item_continues_only_on_its_side():
+    graph = make_graph(sale("state:ru", "system:su27", "state:cn", "deal:ru-cn", date="1992")
+                       + sale("state:ru", "system:su27", "state:in", "deal:ru-in", date="1996")
+                       + [("system:j11", "copy_of", "system:su27", {"date": "1998"}),
+                          ("firm:shenyang", "manufactures", "system:j11", {"date": "1998"}),
+                          ("system:j11", "equips", "service:plaaf", {"date": "2000"})],
+                       countries={"firm:shenyang": "state:cn", "service:plaaf": "state:cn"})
+    found = chains(graph, "state:ru", "service:plaaf")
+    assert [ids(c) for c in found] == [["state:ru", "deal:ru-cn", "system:j11", "service:plaaf"]]
+    assert found.chains[0]["path"] == "RU → SU27 → J11 → PLAAF"
+    # the Indian deal reaches nothing Chinese
+    assert all("deal:ru-in" not in ids(c) for c in chains(graph, "state:ru", "system:j11"))
+
+
+def test_a_delivery_to_the_state_counts_as_reaching_its_armed_forces():
+    graph = make_graph(sale("state:ru", "system:s400", "state:cn", "deal:s400", date="2015", status="contracted")
+                       + sale("state:ru", "system:kilo", "state:cn", "deal:kilo", date="1995")
+                       + [("service:pla", "part_of", "state:cn"), ("service:plan", "part_of", "service:pla"),
+                          ("system:kilo", "equips", "service:plan", {"date": "1997"})])
+    found = chains(graph, "state:ru", "service:pla|service:plan")
+    by_deal = {c["nodes"][1]["id"]: c for c in found}
+    assert set(by_deal) == {"deal:s400", "deal:kilo"}
+    named = by_deal["deal:s400"]["recipient_named"]
+    assert named == {"recipient": "state:cn", "name": "CN", "counts_as": ["service:pla"]}
+    # the Kilo deal reaches the navy itself, so its stand-in chain to the state is left out
+    assert ids(by_deal["deal:kilo"]) == ["state:ru", "deal:kilo", "service:plan"]
+    assert by_deal["deal:kilo"]["recipient_named"] is None
+    # only a delivery stands in: other flows into the state do not reach its forces
+    other = make_graph([("system:x", "produced_in", "state:cn"), ("service:pla", "part_of", "state:cn")])
+    assert len(chains(other, "system:x", "service:pla")) == 0
+
+
+def test_states_as_sources_and_targets():
+    graph = make_graph(sale("state:ru", "system:x", "state:cn", "deal:x", date="2001"))
+    [chain] = chains(graph, "type:state", "type:state")
+    assert ids(chain) == ["state:ru", "deal:x", "state:cn"]
+
+
+def test_an_item_named_as_source_starts_from_its_deals():
+    graph = make_graph(sale("state:ru", "system:su35", "state:cn", "deal:su35", date="2015"))
+    [chain] = chains(graph, "system:su35", "state:cn")
+    assert ids(chain) == ["deal:su35", "state:cn"] and chain["path"] == "SU35 → CN"
+
+
+def test_impact_of_removing_an_item_removes_its_deals():
+    graph = make_graph(sale("state:ru", "system:su35", "state:cn", "deal:su35", date="2015")
+                       + [("service:pla", "part_of", "state:cn")])
+    report = impact(graph, ["system:su35"], "state:ru", "service:pla")
+    assert [(r["id"], r["outcome"]) for r in report["targets"]] == [("service:pla", "lost")]
+    assert [ids(c) for c in report["lost_chains"]] == [["state:ru", "deal:su35", "state:cn"]]
+
+
+def test_deal_summary_counts_the_largest_number_and_the_furthest_status():
+    graph = make_graph(sale("state:ru", "system:su35", "state:cn", "deal:su35", date="2015-11", status="contracted", quantity=24)
+                       + sale("state:ru", "system:su35", "state:cn", "deal:su35", date="2019-04", status="delivered", quantity=24)
+                       + sale("state:ru", "system:su35", "state:cn", "deal:su35", date="2017", doc="other"),
+                       documents={"doc": "2020", "other": "2020"})
+    deal = graph.graph["deals"]["deal:su35"]
+    assert (deal["ordered"], deal["delivered"], deal["status"]) == (24, 24, "delivered")
+    assert deal["order_date"] == "2015-11" and deal["delivery_dates"] == ["2019-04"]
+    assert deal["documents"] == ["doc", "other"] and len(deal["claims"]) == 6
+    assert len(chains(graph, "state:ru", "state:cn")) == 1   # one deal, one chain, however many reports
+
+
+DOCS = """documents:
+  - {id: a, title: Report A, date: "2020"}
+  - {id: b, title: Report B, date: "2021"}
+entities:
+  - {id: state:ru, type: state, name: Russia}
+  - {id: state:cn, type: state, name: China}
+  - {id: state:by, type: state, name: Belarus}
+  - {id: system:su-35, type: weapon_system, name: Su-35}
+"""
+
+
+def test_one_deal_two_documents_is_one_deal_with_both_citations(tmp_path):
+    path = tmp_path / "two.yaml"
+    path.write_text(DOCS + """deals:
+  - {id: deal:su35, item: system:su-35, supplier: state:ru, recipient: state:cn, variant: Su-35S}
+claims:
+  - {subject: state:ru, relation: supplies, object: system:su-35, deal: su35, date: "2015",
+     citations: [{document: a, locator: p. 1, quote: Russia sold Su-35 to China.}]}
+  - {subject: system:su-35, relation: transferred_to, object: state:cn, deal: su35, date: "2015",
+     citations: [{document: b, locator: p. 9, quote: China bought Su-35 from Russia.}]}
+""", encoding="utf-8")
+    store = open_store(tmp_path / "s.sqlite")
+    store.write(load_files([path]), replace=True)
+    deals = store.graph().graph["deals"]
+    assert list(deals) == ["deal:su35"]
+    assert deals["deal:su35"]["documents"] == ["a", "b"] and deals["deal:su35"]["item_name"] == "Su-35 (Su-35S)"
+    assert store.counts()["deals"] == 1
+    [chain] = chains(store.graph(), "state:ru", "state:cn")
+    cited = {c["document"] for step in chain["steps"] for claim in step["claims"] for c in claim["citations"]}
+    assert cited == {"a", "b"}
+
+
+def test_a_claim_that_disagrees_with_its_deal_is_refused_with_where_and_what(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(DOCS + """claims:
+  - {subject: state:ru, relation: supplies, object: system:su-35, deal: su35, date: "2015",
+     citations: [{document: a, locator: p. 1, quote: Russia sold Su-35.}]}
+  - subject: state:by
+    relation: supplies
+    object: system:su-35
+    deal: su35
+    date: "2016"
+    citations: [{document: a, locator: p. 2, quote: Belarus sold Su-35.}]
+""", encoding="utf-8")
+    store = open_store(tmp_path / "s.sqlite")
+    store.write(load_files([DOCS_FILE(tmp_path)]), replace=True)
+    before = (tmp_path / "s.sqlite").read_bytes()
+    with pytest.raises(ValidationError) as err:
+        load_files([path])
+    [problem] = err.value.problems
+    assert problem.line == 12 and problem.field == "subject"
+    assert "supplier state:by" in problem.message and "state:ru" in problem.message
+    assert (tmp_path / "s.sqlite").read_bytes() == before
+
+
+def DOCS_FILE(tmp_path):
+    path = tmp_path / "base.yaml"
+    path.write_text(DOCS, encoding="utf-8")
+    return path
+
+
+def test_deal_on_a_relation_that_is_not_a_transfer_is_refused(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(DOCS + """claims:
+  - {subject: state:ru, relation: cooperates_with, object: state:cn, deal: x,
+     citations: [{document: a, locator: p. 1, quote: They cooperate.}]}
+""", encoding="utf-8")
+    with pytest.raises(ValidationError, match="field 'deal': a 'cooperates_with' claim is not part of a transfer"):
+        load_files([path])
+
+
+def test_a_store_from_before_deals_is_migrated_with_a_message_and_reads_the_same(tmp_path):
+    path = tmp_path / "old.sqlite"
+    store = open_store(path)
+    store.write(load_files([DOCS_FILE(tmp_path)]), replace=True)
+    counts = store.counts()
+    store.close()
+    conn = sqlite3.connect(path)
+    # the layout-1 store: no deals table, no claims.deal column
+    conn.executescript("DROP TABLE deals; ALTER TABLE claims DROP COLUMN deal; "
+                       "UPDATE meta SET value = '1' WHERE key = 'schema_version';")
+    conn.close()
+    reopened = open_store(path)
+    assert reopened.counts() == counts
+    assert reopened.migrated and "layout 1 to 2" in reopened.migrated and "load --replace" in reopened.migrated
+    assert reopened.exists()
