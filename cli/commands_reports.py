@@ -148,8 +148,8 @@ def centrality(measure, top, flow_only, k, types, claim_filter, store_spec, fmt)
         return
     click.echo(render(report["rows"], fmt))
     if fmt == "table":
-        click.echo(f"{measure} on {report['nodes']} nodes (entities and deals; a deal's score goes to its item), "
-                   f"{report['arcs']} links" + (" (flows only)" if flow_only else ""))
+        click.echo(f"{measure} on {report['nodes']} nodes, {report['arcs']} links" + (" (flows only)" if flow_only else ""))
+        click.echo("(deals are nodes of their own; a deal's score is added to its item's)")
         if report["note"]:
             click.echo(report["note"])
 

@@ -284,7 +284,8 @@ def _drop_tails(found: list[_Partial], deals: dict[str, dict[str, Any]]) -> list
     """Leave out a chain that is the tail of a longer found chain (same later hops).
 
     A deal counts as its item here: "Kilo → PLAN" (the item, from a selected
-    Russian item) is the tail of "Russia → Kilo (deal) → PLAN".
+    Russian item) is the tail of "Russia → Kilo (deal) → PLAN"; and of two chains
+    through the same entities, one through the item's deal, only that one is kept.
     """
     def plain(nodes: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(deals[n]["item"] if n in deals else n for n in nodes)
@@ -295,7 +296,21 @@ def _drop_tails(found: list[_Partial], deals: dict[str, dict[str, Any]]) -> list
         for cut in range(1, len(nodes) - 1):
             tails.add(nodes[cut:])
             tails.add(plain(nodes[cut:]))
-    return [p for nodes, p in by_nodes.items() if nodes not in tails and plain(nodes) not in tails]
+    # the same entities reached through a deal and through the item itself ("Russia develops the software"
+    # beside "Russia sold the software"): one chain, the deal's, which says more
+    best: dict[tuple[str, ...], _Partial] = {}
+    for nodes, p in by_nodes.items():
+        if nodes in tails or plain(nodes) in tails:
+            continue
+        key = plain(nodes)
+        kept = best.get(key)
+        if kept is None or _deal_count(p) > _deal_count(kept):
+            best[key] = p
+    return list(best.values())
+
+
+def _deal_count(partial: _Partial) -> int:
+    return sum(node.startswith(DEAL_PREFIX) for node in partial.nodes)
 
 
 def _chain_row(flow: FlowGraph, partial: _Partial, evidence_rows: dict[str, dict[str, Any]],

@@ -14,7 +14,9 @@ the item continues from the deal: each flow arc out of the item (the J-11
 copies the Su-27; the engine goes into the J-10) becomes an arc out of the
 deal, but only towards entities on the recipient's side (the recipient, its
 parts, what its country's firms make and develop), so a copy made in China
-never follows a delivery to India.
+never follows a delivery to India. Likewise what went into the item reaches
+the deal only from the supplier's side (the seller's own engine in the
+aircraft it sells), so a maker is never joined to a third country's resale.
 """
 
 from __future__ import annotations
@@ -97,8 +99,9 @@ class FlowGraph:
         view = filtered_graph(graph, claim_filter)
         self.succ: dict[str, dict[str, list[Evidence]]] = {}
         self.pred: dict[str, dict[str, list[Evidence]]] = {}
-        #: deal id -> recipients its claims reach (in this view)
+        #: deal id -> recipients its claims reach, and suppliers they name (in this view)
         delivered: dict[str, set[str]] = {}
+        supplied: dict[str, set[str]] = {}
         for u, v, key, data in view.edges(keys=True, data=True):
             flow = data.get("flow", "none")
             if flow == "none" or u in removed or v in removed:
@@ -107,8 +110,7 @@ class FlowGraph:
             if role is not None:
                 deal = data["deal"]
                 a, b = (u, deal) if role == "supplier" else (deal, v)
-                if role == "recipient":
-                    delivered.setdefault(deal, set()).add(v)
+                (delivered if role == "recipient" else supplied).setdefault(deal, set()).add(v if role == "recipient" else u)
             else:
                 a, b = (u, v) if flow == "forward" else (v, u)
             if a == b:
@@ -117,33 +119,51 @@ class FlowGraph:
             self.succ.setdefault(a, {}).setdefault(b, []).append(ev)
             self.pred.setdefault(b, {}).setdefault(a, [])
         if delivered:
-            self._continue_from_deals(delivered, schema or load_schema())
+            self._join_deals(delivered, supplied, schema or load_schema())
         for a, nbrs in self.succ.items():
             for b, evs in nbrs.items():
                 evs.sort(key=lambda e: (e.earliest or _FAR_FUTURE, -e.confidence, e.claim))
                 self.pred[b][a] = evs
 
-    def _continue_from_deals(self, delivered: dict[str, set[str]], schema: Schema) -> None:
-        """Arcs deal -> Y for each flow arc item -> Y whose Y is on a recipient's side."""
+    def _join_deals(self, delivered: dict[str, set[str]], supplied: dict[str, set[str]], schema: Schema) -> None:
+        """Link each delivered deal to what flows into and out of its item, on the right side.
+
+        Out: deal -> Y for each flow arc item -> Y whose Y is on a recipient's side
+        (China received the Su-27; China's J-11 copies it). In: Y -> deal for each
+        flow arc Y -> item whose Y is on the supplier's side (the supplier's own
+        engine is in the aircraft it sells). Either arc carries the item's claims.
+        """
         sides: dict[str | None, set[str]] = {}
 
-        def side(recipient: str) -> set[str]:
-            state = state_of(self.graph, recipient, schema)
+        def side(party: str) -> set[str]:
+            state = state_of(self.graph, party, schema)
             found = sides.get(state)
             if found is None:
                 found = sides[state] = country_members(self.graph, state, schema) if state else set()
-            return found | {recipient}
+            return found | {party}
 
+        into: dict[str, dict[str, list[Evidence]]] = {}
+        for before, nbrs in self.succ.items():
+            for item, evidence in nbrs.items():
+                into.setdefault(item, {})[before] = evidence
+        added: list[tuple[str, str, list[Evidence]]] = []
         for deal, recipients in delivered.items():
             item = self.deals[deal]["item"] if deal in self.deals else None
-            onward = self.succ.get(item) if item else None
-            if not onward:
+            if item is None:
                 continue
-            allowed = set().union(*(side(r) for r in recipients))
-            for nxt, evidence in list(onward.items()):
-                if nxt in allowed and nxt != deal and not nxt.startswith("deal:"):
-                    self.succ.setdefault(deal, {}).setdefault(nxt, []).extend(evidence)
-                    self.pred.setdefault(nxt, {}).setdefault(deal, [])
+            onward = self.succ.get(item, {})
+            if onward:
+                allowed = set().union(*(side(r) for r in recipients))
+                added.extend((deal, nxt, evidence) for nxt, evidence in onward.items()
+                             if nxt in allowed and not nxt.startswith("deal:"))
+            inward = into.get(item, {})
+            if inward and supplied.get(deal):
+                allowed = set().union(*(side(s) for s in supplied[deal]))
+                added.extend((before, deal, evidence) for before, evidence in inward.items()
+                             if before in allowed and not before.startswith("deal:"))
+        for a, b, evidence in added:
+            self.succ.setdefault(a, {}).setdefault(b, []).extend(evidence)
+            self.pred.setdefault(b, {}).setdefault(a, [])
 
     def info(self, node: str) -> dict[str, Any]:
         """A node's attributes: the entity's, or for a deal ``type`` "deal", its item's ``name`` and the deal's summary."""

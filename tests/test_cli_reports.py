@@ -49,7 +49,7 @@ def test_path_and_neighbours(run, mini_store_path):
     flow = run("path", "Hawk", "Zenda Motors", "--flow-only", "--store", mini_store_path)
     assert "no path" in flow.output
     near = run("neighbours", "Falcon", "--format", "json", "--store", mini_store_path)
-    assert {r["id"] for r in json.loads(near.output)["rows"]} == {"tech:zm-9-engine", "service:freedonian-air-force", "system:hawk"}
+    assert {r["id"] for r in json.loads(near.output)["rows"]} == {"tech:zm-9-engine", "service:freedonian-air-force", "system:hawk", "state:ruritania"}
 
 
 def test_centrality_brokers_impact(run, mini_store_path):
@@ -67,7 +67,7 @@ def test_centrality_brokers_impact(run, mini_store_path):
 def test_timeline_and_lineage(run, mini_store_path, tmp_path):
     result = run("timeline", "--format", "csv", "--store", mini_store_path)
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert [r["when"] for r in rows] == ["1995", "1996–", "2001-06", "c. 2005"]
+    assert [r["when"] for r in rows] == ["1995", "1996–", "2001-06", "2001-06", "c. 2005"]
     counts = run("timeline", "--counts", "--format", "json", "--store", mini_store_path)
     assert {r["period"] for r in json.loads(counts.output)} == {"1995", "1996", "2001", "2005"}
     svg = tmp_path / "t.svg"

@@ -46,12 +46,15 @@ def ids(chain):
 
 
 def test_chain_follows_flows_and_cites_every_hop():
-    [chain] = chains(deal_graph(), "country:state:ru", "service:af").chains
+    # the firm sells the jet it develops, and its own engine flies in the jet it sells: two chains
+    chain, through_engine = chains(deal_graph(), "country:state:ru", "service:af").chains
+    assert ids(through_engine) == ["firm:engines", "tech:eng", "deal:jet", "service:af"]
     assert ids(chain) == ["firm:engines", "deal:jet", "service:af"]
+    assert [c["relation"] for c in chain["steps"][0]["claims"]] == ["develops", "supplies"]
     assert chain["path"] == "ENGINES → JET → AF"
     assert chain["deals"][0]["item"] == "system:jet" and chain["deals"][0]["status"] == "delivered"
     assert chain["score"] == 0.7
-    assert chain["first_date"] == "2001-06" and chain["last_date"] == "2001-06"
+    assert chain["first_date"] == "1996" and chain["last_date"] == "2001-06"
     assert all(step["claims"][0]["citations"][0]["locator"] == "p. 1" for step in chain["steps"])
 
 
@@ -108,7 +111,7 @@ def test_tails_of_longer_chains_and_duplicates_are_dropped():
     found = chains(deal_graph(), "country:state:ru", "service:af")
     # system:jet counts as a Russian product (the Russian firm develops it) and starts from its deal,
     # yet only the chain from the firm is listed
-    assert len(found) == 1 and found.found == 1
+    assert len(found) == 2 and found.found == 2
 
 
 def test_max_hops_and_via():
@@ -157,7 +160,7 @@ def test_shortest_then_strongest_first_and_limit():
 
 def test_chains_frame_has_one_row_per_hop():
     frame = chains_frame(chains(deal_graph(), "firm:engines", "service:af"))
-    assert len(frame) == 2 and list(frame["step"]) == [1, 2]
+    assert len(frame) == 5 and list(frame["step"]) == [1, 2, 1, 2, 3]
     assert frame["citations"].str.contains("p. 1").all()
 
 

@@ -28,7 +28,7 @@ def test_store_round_trips_what_was_loaded(mini_store_path):
     expected = load_files([MINI])
     assert data.claims == expected.claims
     assert data.entities == expected.entities
-    assert store.counts() == {"documents": 1, "entities": 7, "claims": 4, "citations": 4}
+    assert store.counts() == {"documents": 1, "entities": 7, "claims": 5, "citations": 5, "deals": 1}
 
 
 def test_store_is_plain_sqlite_a_user_can_inspect(mini_store_path):
@@ -127,7 +127,7 @@ def test_find_entities_matches_names_and_aliases_case_insensitively(mini_store_p
 
 def test_claims_of_are_in_date_order(mini_store_path):
     claims = open_store(mini_store_path).claims_of("system:falcon")
-    assert [c.first_date.isoformat() for c in claims] == ["1996", "2001-06", "2005"]
+    assert [c.first_date.isoformat() for c in claims] == ["1996", "2001-06", "2001-06", "2005"]
 
 
 def test_graph_built_from_the_tables_equals_the_graph_built_from_the_dataset(store_path):
