@@ -298,15 +298,15 @@ def _drop_tails(found: list[_Partial], deals: dict[str, dict[str, Any]]) -> list
             tails.add(plain(nodes[cut:]))
     # the same entities reached through a deal and through the item itself ("Russia develops the software"
     # beside "Russia sold the software"): one chain, the deal's, which says more
-    best: dict[tuple[str, ...], _Partial] = {}
+    groups: dict[tuple[str, ...], list[_Partial]] = {}
     for nodes, p in by_nodes.items():
-        if nodes in tails or plain(nodes) in tails:
-            continue
-        key = plain(nodes)
-        kept = best.get(key)
-        if kept is None or _deal_count(p) > _deal_count(kept):
-            best[key] = p
-    return list(best.values())
+        if nodes not in tails and plain(nodes) not in tails:
+            groups.setdefault(plain(nodes), []).append(p)
+    kept = []
+    for group in groups.values():
+        most = max(_deal_count(p) for p in group)
+        kept.extend(p for p in group if _deal_count(p) == most)   # two deals of one item stay two chains
+    return kept
 
 
 def _deal_count(partial: _Partial) -> int:

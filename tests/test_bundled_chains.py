@@ -24,31 +24,84 @@ def assert_cited(result):
             assert all(cit["quote"] for c in step["claims"] for cit in c["citations"])
 
 
+def assert_time_respecting(result):
+    """Each hop has a claim that had not ended before the hop before it began."""
+    from coopgraph.graph.dates import PartialDate
+
+    for chain in result:
+        start = None
+        for step in chain["steps"]:
+            dated = [c for c in step["claims"] if c["date"] or c["start"] or c["end"]]
+            if not dated:
+                continue
+            ends = [PartialDate.parse(c["end"] or c["date"] or c["start"]).latest for c in dated]
+            if start is not None:
+                assert max(ends) >= start or len(dated) < len(step["claims"]), chain["path"]
+            begins = [PartialDate.parse(c["date"] or c["start"] or c["end"]).earliest for c in dated]
+            start = max(start, min(begins)) if start else min(begins)
+
+
+def deal_items(result):
+    return {n["item"] for chain in result for n in chain["nodes"] if n["type"] == "deal"}
+
+
 def test_russia_through_the_su27_to_its_chinese_copy(graph):
     found = chains(graph, "country:Russia", "country:China&type:weapon_system", limit=100)
-    assert ["state:russia", "system:su-27", "system:j-11"] in paths_of(found)
-    hop = next(c for c in found if paths_of([c])[0] == ["state:russia", "system:su-27", "system:j-11"])["steps"][1]
+    su27 = ["state:russia", "deal:ru-cn-su-27-1992-2006", "system:j-11"]
+    assert su27 in paths_of(found)
+    chain = next(c for c in found if paths_of([c])[0] == su27)
+    assert chain["path"].endswith("Su-27 (export version) → J-11")
+    hop = chain["steps"][1]
     assert hop["claims"][0]["relation"] == "copy_of"
     assert any("endnote 20" == cit["locator"] for cit in hop["claims"][0]["citations"])
     assert_cited(found)
 
 
-def test_russian_engines_flow_to_china_with_their_contracts(graph):
-    # The seeds name no engine maker and no PLA aircraft using the AL-31F; the chain they support is
-    # Russia -> AL-31F -> China, with the 2011-2012 contracts (CSIS endnote 23).
+def test_russian_engines_flow_to_china_deal_by_deal(graph):
+    # Two AL-31F contracts (150 and 140 engines, CSIS endnote 23) are two deals: two chains, never one hop
+    # mixing their numbers.
     found = chains(graph, "country:Russia", "country:China", limit=200)
-    engine = [c for c in found if paths_of([c])[0] == ["state:russia", "tech:al-31f", "state:china"]]
-    assert engine
-    quantities = sorted(c["quantity"] for c in engine[0]["steps"][1]["claims"])
-    assert quantities == [140, 150]
-    assert {cit["locator"] for c in engine[0]["steps"][1]["claims"] for cit in c["citations"]} == {"endnote 23"}
+    engines = [c for c in found if c["nodes"][1].get("item") == "tech:al-31f"]
+    assert sorted(c["deals"][0]["ordered"] for c in engines) == [140, 150]
+    for chain in engines:
+        assert {c["quantity"] for step in chain["steps"] for c in step["claims"]} == {chain["deals"][0]["ordered"]}
+        assert {cit["locator"] for step in chain["steps"] for c in step["claims"] for cit in c["citations"]} == {"endnote 23"}
 
 
-def test_default_report_reaches_pla_services_in_time_order(graph):
+def test_the_headline_covers_every_documented_russian_transfer_to_china(graph):
     found = chains(graph, "country:Russia", "org:PLA", limit=50)
-    assert ["state:russia", "system:su-27", "service:plaaf"] in paths_of(found)
-    assert ["state:russia", "system:kilo-class", "service:plan"] in paths_of(found)
+    assert not found.truncated
+    items = deal_items(found)
+    for item in ("system:s-400", "system:su-35", "system:su-27", "system:su-30", "system:s-300", "system:kilo-class",
+                 "tech:al-31f", "tech:al-31fn", "tech:d-30kp-2", "system:mi-17", "system:lada-class"):
+        assert item in items, item
+    paths = paths_of(found)
+    assert ["state:russia", "deal:ru-cn-su-27-1992-2006", "system:j-11", "service:pla"] in paths
+    assert ["state:russia", "deal:ru-cn-su-27-1992-2006", "service:plaaf"] in paths
+    assert ["state:russia", "deal:ru-cn-kilo-class-1992-2006", "service:plan"] in paths
+    s400 = next(c for c in found if c["nodes"][1]["id"] == "deal:ru-cn-s-400-2015")
+    assert s400["recipient_named"] == {"recipient": "state:china", "name": "People's Republic of China",
+                                       "counts_as": ["service:pla"]}
     assert_cited(found)
+    assert_time_respecting(found)
+
+
+def test_a_deal_reported_twice_is_one_chain_with_both_reports(graph):
+    found = chains(graph, "state:russia", "state:china", limit=200)
+    s400 = [c for c in found if any(n.get("item") == "system:s-400" for n in c["nodes"])]
+    assert len(s400) == 1
+    locators = {cit["locator"] for step in s400[0]["steps"] for c in step["claims"] for cit in c["citations"]}
+    assert {"endnote 31", "endnote 50"} <= locators
+    su35 = [c for c in found if any(n.get("item") == "system:su-35" for n in c["nodes"])]
+    assert len(su35) == 1 and su35[0]["deals"][0]["ordered"] == 24
+
+
+def test_only_delivered_claims(graph):
+    from coopgraph.queries import ClaimFilter
+
+    found = chains(graph, "country:Russia", "org:PLA", claim_filter=ClaimFilter(statuses={"delivered"}))
+    assert {"system:s-400", "system:su-35"} <= deal_items(found)
+    assert all(c["status"] == "delivered" for chain in found for step in chain["steps"] for c in step["claims"])
 
 
 def test_as_of_2019_hides_what_only_the_2022_report_says(graph):
@@ -67,3 +120,5 @@ def test_su27_lineage_and_impact_of_stopping_engine_deliveries(graph):
     report = impact(graph, ["AL-31F", "AL-31FN"], "country:Russia", "country:China&type:state")
     assert [r["outcome"] for r in report["targets"]] == ["kept"]  # China keeps many other Russian supplies
     assert report["lost_chains"]
+    su35 = impact(graph, ["Su-35"], "country:Russia", "org:PLA")
+    assert {n.get("item") for c in su35["lost_chains"] for n in c["nodes"]} >= {"system:su-35"}
