@@ -152,6 +152,15 @@ def show(entity, store_spec, fmt):
         for cit in row["citations"]:
             evidence.setdefault((cit["document"], cit["locator"], cit["quote"]), []).append(number)
     click.echo(table(lines))
+    if report.get("deals"):
+        from coopgraph.cli.chain_text import deal_text
+
+        click.echo(f"\n{len(report['deals'])} deal(s):")
+        for deal in report["deals"]:
+            numbers = ",".join(map(str, deal["claim_numbers"]))
+            for line in textwrap.wrap(f"[{numbers}] {deal_text(deal, {})} ({deal['id']})", width=80,
+                                      initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False):
+                click.echo(line)
     if evidence:
         click.echo("\nEvidence:")
         for (document, locator, quote), numbers in evidence.items():

@@ -43,7 +43,9 @@ def cli(schemas) -> None:
     if schemas:
         # load_schema() reads the variable, so every command and library call sees the extension
         previous = [p for p in os.environ.get("COOPGRAPH_SCHEMA", "").split(os.pathsep) if p]
-        os.environ["COOPGRAPH_SCHEMA"] = os.pathsep.join([*previous, *map(os.path.abspath, schemas)])
+        # each file once: a second invocation in the same process (or a repeated option) must not re-add it
+        paths = dict.fromkeys([*previous, *map(os.path.abspath, schemas)])
+        os.environ["COOPGRAPH_SCHEMA"] = os.pathsep.join(paths)
 
 
 def _register() -> None:

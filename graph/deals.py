@@ -66,6 +66,47 @@ def _citation_text(citation: Mapping[str, str] | Any) -> str:
     return "\x1e".join((citation.document, citation.locator, citation.quote))
 
 
+def claim_summaries(claims: Iterable[Any], deal_roles: Mapping[str, str], declared: Mapping[str, Deal],
+                    names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Deal summaries (:func:`deal_summary`) of the deals among ``claims`` (:class:`~coopgraph.graph.model.Claim`).
+
+    For reports that read a few claims from a store rather than the whole graph.
+    """
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    for claim in claims:
+        if claim.relation not in deal_roles:
+            continue
+        for node in (claim.subject, claim.object):
+            graph.add_node(node, name=names.get(node, node))
+        graph.add_edge(claim.subject, claim.object, key=claim.id, type=claim.relation, date=claim.date,
+                       start=claim.start, end=claim.end, status=claim.status, confidence=claim.confidence,
+                       quantity=claim.quantity, unit=claim.unit, claim_key=claim.key, deal=claim.deal,
+                       value=None if claim.value is None else {"amount": claim.value.amount,
+                                                               "currency": claim.value.currency,
+                                                               "estimate": claim.value.estimate},
+                       citations=[c.to_dict() for c in claim.citations])
+    wanted = {d: deal for d, deal in declared.items()}
+    attach_deals(graph, deal_roles, {})
+    deals = graph.graph["deals"]
+    for deal_id, deal in wanted.items():
+        if deal_id in deals:
+            summary = deals[deal_id]
+            for part, key in (("supplier", "suppliers"), ("recipient", "recipients")):
+                party = getattr(deal, part)
+                if party and party not in summary[key]:
+                    summary[key].insert(0, party)
+            if deal.variant:
+                summary["variant"] = deal.variant
+                summary["item_name"] += f" ({deal.variant})"
+            supplier_names = ", ".join(names.get(s, s) for s in summary["suppliers"]) or "?"
+            recipient_names = ", ".join(names.get(r, r) for r in summary["recipients"]) or "?"
+            summary["label"] = f"{summary['item_name']}: {supplier_names} → {recipient_names}"
+            summary["notes"] = deal.notes
+    return list(deals.values())
+
+
 def deal_item(role: str, subject: str, obj: str) -> str:
     """The item of a deal claim: the object of a supplier's claim, the subject of a recipient's."""
     return obj if role == "supplier" else subject

@@ -229,6 +229,13 @@ class SQLiteStore(Store):
             data.claims[row[0]] = claim
         return data
 
+    def deal_records(self, deal_ids: Iterable[str]) -> dict[str, Deal]:
+        ids = sorted(set(deal_ids))
+        if not ids:
+            return {}
+        rows = self._query(_DEAL_SELECT + f" WHERE id IN ({','.join('?' * len(ids))})", ids)
+        return {row[0]: Deal(*row) for row in rows}
+
     def _deals(self) -> dict[str, Deal]:
         return {row[0]: Deal(*row) for row in self._query(_DEAL_SELECT + " ORDER BY id")}
 
@@ -350,9 +357,11 @@ class SQLiteStore(Store):
         return [{"merged": m, "into": i, "decided": d, "note": n, "undo": json.loads(u)} for m, i, d, n, u in rows]
 
     def apply_merge_change(self, upsert: Dataset, delete_claims: Iterable[str] = (), delete_entities: Iterable[str] = (),
-                           *, record: dict | None = None, forget: str | None = None) -> dict[str, int]:
-        """In one transaction: delete claims and entities, write ``upsert`` (its claims' citations
-        replaced, not added to), and record (``record``) or forget (``forget``) a merge decision."""
+                           *, record: dict | None = None, forget: str | None = None,
+                           delete_deals: Iterable[str] = ()) -> dict[str, int]:
+        """In one transaction: delete claims, entities and deals, write ``upsert`` (its claims' citations
+        replaced, not added to; its deals replacing those with their ids), and record (``record``) or
+        forget (``forget``) a merge decision."""
         self.close()
         if not self.exists():
             raise StoreError(f"{self.path} holds no coopgraph store")
@@ -364,6 +373,7 @@ class SQLiteStore(Store):
             for eid in delete_entities:
                 conn.execute("DELETE FROM names WHERE entity_id = ?", (eid,))
                 conn.execute("DELETE FROM entities WHERE id = ?", (eid,))
+            conn.executemany("DELETE FROM deals WHERE id = ?", ((did,) for did in delete_deals))
             _insert(conn, upsert)
             if record is not None:
                 conn.execute("INSERT OR REPLACE INTO merges VALUES (?, ?, ?, ?, ?)",

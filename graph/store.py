@@ -10,9 +10,9 @@ from __future__ import annotations
 import abc
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
-from coopgraph.graph.model import Claim, Dataset, Entity
+from coopgraph.graph.model import Claim, Dataset, Deal, Entity
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -54,6 +54,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def claims_of(self, entity_id: str) -> list[Claim]:
         """Every claim with the entity as subject or object, in date order."""
+
+    def deal_records(self, deal_ids: Iterable[str]) -> dict[str, Deal]:
+        """The declared deals among ``deal_ids`` (implied deals have no record)."""
+        wanted = set(deal_ids)
+        return {d: deal for d, deal in self.dataset(claims=False).deals.items() if d in wanted}
 
     @abc.abstractmethod
     def counts(self) -> dict[str, int]:

@@ -73,7 +73,7 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
     >>> from coopgraph.graph.schema import load_schema
     >>> rec = RawRecord("entities", {"id": "firm:x", "type": "firm", "name": "X"}, "e.yaml", 3)
     >>> validate_records([rec], load_schema()).counts()
-    {'documents': 0, 'entities': 1, 'claims': 0}
+    {'documents': 0, 'entities': 1, 'claims': 0, 'deals': 0}
     >>> bad = RawRecord("entities", {"id": "firm:y", "type": "frim", "name": "Y"}, "e.yaml", 7, {"type": 8})
     >>> validate_records([bad], load_schema())
     Traceback (most recent call last):

@@ -82,6 +82,8 @@ def claim_row(claim: Claim, focus: str | None = None, names: dict[str, str] | No
         "status": claim.status,
         "confidence": claim.confidence,
         "quantity": claim.quantity,
+        "unit": claim.unit,
+        "deal": claim.deal,
         "value": None if claim.value is None else f"{claim.value.amount:,.0f} {claim.value.currency}" + (" (est.)" if claim.value.estimate else ""),
         "date": claim.date,
         "start": claim.start,
@@ -120,7 +122,9 @@ def show(store: Store, name: str) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``entity`` (its fields) and ``claims`` (rows of :func:`claim_row`, in date order).
+        ``entity`` (its fields), ``claims`` (rows of :func:`claim_row`, in date order) and
+        ``deals``: the transfers those claims belong to (parties, status, numbers ordered and
+        delivered, dates, value, documents, and ``claim_numbers``: which of the claims).
 
     Examples
     --------
@@ -130,12 +134,28 @@ def show(store: Store, name: str) -> dict[str, Any]:
     >>> report["entity"]["id"], all(row["citations"] for row in report["claims"])
     ('system:su-27', True)
     """
+    from coopgraph.graph.deals import claim_summaries
+    from coopgraph.graph.schema import load_schema
+
     entity = resolve_entity(store, name)
     claims = store.claims_of(entity.id)
+    declared = store.deal_records(c.deal for c in claims if c.deal)
     others = {c.subject for c in claims} | {c.object for c in claims}
+    others |= {p for deal in declared.values() for p in deal.parties if p}
     names = {}
     for other in others:
         found = store.entity(other)
         names[other] = found.name if found else other
     info = entity.to_dict()
-    return {"entity": info, "claims": [claim_row(c, entity.id, names) for c in claims]}
+    rows = [claim_row(c, entity.id, names) for c in claims]
+    deals = claim_summaries(claims, load_schema().deal_relations, declared, names)
+    numbers = {row["claim"]: i for i, row in enumerate(rows, start=1)}
+    for deal in deals:
+        deal["claim_numbers"] = sorted(numbers[c] for c in deal["claims"] if c in numbers)
+        del deal["citations"]   # the claims carry them
+    deals.sort(key=lambda d: (min(d["claim_numbers"], default=0), d["id"]))
+    for deal in deals:
+        for row in rows:
+            if row["claim"] in deal["claims"]:
+                row["deal"] = deal["id"]
+    return {"entity": info, "claims": rows, "deals": deals}

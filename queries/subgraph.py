@@ -108,7 +108,7 @@ def select_subgraph(
     >>> select_subgraph(ds) is ds
     True
     >>> select_subgraph(ds, claim_filter=ClaimFilter(to_date="2005")).counts()
-    {'documents': 1, 'entities': 2, 'claims': 1}
+    {'documents': 1, 'entities': 2, 'claims': 1, 'deals': 0}
     >>> sorted(select_subgraph(ds, around="B", depth=1).entities)
     ['firm:b', 'system:x']
     >>> sorted(select_subgraph(ds, types=["state", "weapon_system"]).entities)
@@ -150,7 +150,7 @@ def select_subgraph(
 
         result = chains(graph, _as_list(chains_from), _as_list(chains_to), claim_filter=claim_filter,
                         max_hops=max_hops, limit=chains_limit, schema=schema)
-        chain_nodes = {node["id"] for chain in result for node in chain["nodes"]}
+        chain_nodes = {node.get("item") or node["id"] for chain in result for node in chain["nodes"]}
         chain_claims = {c["claim"] for chain in result for step in chain["steps"] for c in step["claims"]}
         entities &= chain_nodes
         claims = {cid: c for cid, c in claims.items() if cid in chain_claims}
@@ -159,10 +159,16 @@ def select_subgraph(
         touched = {e for c in claims.values() for e in (c.subject, c.object)}
         entities &= touched | ({found["entity"]} if around else set())
     cited = {cit.document for c in claims.values() for cit in c.citations}
+    kept_deals = {c.deal for c in claims.values() if c.deal}
     return Dataset(
         documents={d: doc for d, doc in dataset.documents.items() if d in cited},
         entities={e: ent for e, ent in dataset.entities.items() if e in entities},
         claims=dict(sorted(claims.items())),
+        # a deal goes with its claims; its parties are entities of the claims kept (or absent from the part)
+        deals={d: deal.__class__(deal.id, deal.item, deal.supplier if deal.supplier in entities else None,
+                                 deal.recipient if deal.recipient in entities else None, deal.variant, deal.name,
+                                 deal.notes)
+               for d, deal in sorted(dataset.deals.items()) if d in kept_deals and deal.item in entities},
     )
 
 
