@@ -9,7 +9,7 @@ import click
 
 from coopgraph.cli.options import format_option, progress_bar, quiet_option, store_option
 from coopgraph.cli.output import render, table, to_json
-from coopgraph.cli.stores import StoreSpec, open_bolt_store, open_cli_store
+from coopgraph.cli.stores import StoreSpec, open_bolt_store, open_cli_store, tell_if_migrated
 from coopgraph.graph.schema import load_schema
 from coopgraph.graph.store import open_store
 from coopgraph.loaders import load_files, load_into
@@ -44,6 +44,7 @@ def load(files, replace, batch_size, quiet, store_spec):
         store = open_store(store_spec.path)
         if not store.exists() and not replace:
             store = open_cli_store(store_spec)
+        tell_if_migrated(store)
         with progress_bar("validating", quiet) as progress:
             counts = load_into(store, files, replace=replace, progress=progress)
         where = store.path

@@ -42,7 +42,19 @@ def open_cli_store(spec: StoreSpec | None) -> Store:
             raise StoreError(f"the Neo4j database at {spec.uri} holds no coopgraph graph yet; "
                              "run 'coopgraph load --backend neo4j --replace' or 'coopgraph push' first")
         return store
-    return open_or_build(spec.path)
+    store = open_or_build(spec.path)
+    tell_if_migrated(store)
+    return store
+
+
+def tell_if_migrated(store: Store) -> None:
+    """Say on standard error that opening the store migrated it from an older layout (once per store)."""
+    note = getattr(store, "migrated", None)
+    if note:
+        import click
+
+        click.echo(note, err=True)
+        store.migrated = None
 
 
 def require_embedded(spec: StoreSpec, what: str) -> StoreSpec:

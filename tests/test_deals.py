@@ -209,3 +209,14 @@ def test_a_store_from_before_deals_is_migrated_with_a_message_and_reads_the_same
     assert reopened.counts() == counts
     assert reopened.migrated and "layout 1 to 2" in reopened.migrated and "load --replace" in reopened.migrated
     assert reopened.exists()
+
+
+def test_the_cli_says_when_it_migrated_an_old_store(run, tmp_path, mini_store_path):
+    conn = sqlite3.connect(mini_store_path)
+    conn.executescript("DROP TABLE deals; ALTER TABLE claims DROP COLUMN deal; "
+                       "UPDATE meta SET value = '1' WHERE key = 'schema_version';")
+    conn.close()
+    first = run("stats", "--store", mini_store_path)
+    assert first.exit_code == 0 and "migrated store" in first.output and "load --replace" in first.output
+    again = run("stats", "--store", mini_store_path)
+    assert "migrated" not in again.output
