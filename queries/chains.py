@@ -396,8 +396,10 @@ def chains_frame(result: ChainResult | list[dict[str, Any]]) -> "pd.DataFrame":
                 "confidence": max(c["confidence"] for c in claims),
                 "undated": step["undated"],
                 "claims": "; ".join(c["claim"] for c in claims),
+                "deals": "; ".join(dict.fromkeys(c["deal"] for c in claims if c.get("deal"))),
+                "recipient_named": (chain.get("recipient_named") or {}).get("recipient", "") if step is chain["steps"][-1] else "",
                 "citations": " | ".join(f'{cit["document"]} {cit["locator"]}: "{cit["quote"]}"' for c in claims for cit in c["citations"]),
             })
     columns = ["chain", "chain_score", "step", "from", "from_name", "to", "to_name", "relations", "when", "status",
-               "confidence", "undated", "claims", "citations"]
+               "confidence", "undated", "claims", "deals", "recipient_named", "citations"]
     return pd.DataFrame(rows, columns=columns)

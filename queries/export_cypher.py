@@ -3,22 +3,27 @@
 Run it with ``cypher-shell -f graph.cypher`` (or paste it into Neo4j Browser).
 It is idempotent: nodes are MERGEd on ``id``, relationships on ``claim_id``, so
 running it twice changes nothing. Statements end with ``;`` and come in this
-order: uniqueness constraints, documents, entities (grouped by label),
-relationships (grouped by type), each group in batches of ``UNWIND [...] AS row``.
+order: uniqueness constraints, documents, entities (grouped by label), deals,
+claims (grouped by type), deal-item links, each group in batches of
+``UNWIND [...] AS row``.
 
-The model (the same as the Bolt store's):
+The model (the same as the Bolt store's, :mod:`coopgraph.graph.neo4j_model`):
 
 * ``(:Entity:<Label> {id, name, type, aliases, country, description, wikidata, attributes})``
 * ``(:Document {id, title, author, publisher, date, url, kind})``
+* ``(:Deal {id, implied, has_record, item, supplier, recipient, variant, name, notes, label})``,
+  one per deal, implied ones too, and ``(deal)-[:DEAL_ITEM]->(item)`` (no claim)
 * ``(s)-[:<TYPE> {claim_id, relation, date, start, end, circa, status, confidence,
   quantity, unit, value_amount, value_currency, value_estimate, key, notes, year,
-  month, day, citations, documents, locators, quotes, attributes}]->(o)`` with
+  month, day, citations, documents, locators, quotes, attributes, deal}]->(o)`` with
   ``citations`` and ``attributes`` as JSON text and the citations also as the
-  parallel lists ``documents``, ``locators``, ``quotes``.
+  parallel lists ``documents``, ``locators``, ``quotes``. A claim with a deal role
+  runs ``(supplier)-[:SUPPLIES]->(deal)`` or ``(deal)-[:TRANSFERRED_TO|LICENSED_TO]->(recipient)``
+  and carries its own ``subject`` and ``object``.
 
 Absent values and empty lists are left out (Neo4j stores no nulls). Labels and
-relationship types come only from the schema; every value is a literal escaped
-by :func:`cypher_string`, never pasted text.
+relationship types come only from the schema and the model's checked names;
+every value is a literal escaped by :func:`cypher_string`, never pasted text.
 """
 
 from __future__ import annotations
@@ -30,7 +35,10 @@ from typing import Any, Iterator
 
 from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Dataset
-from coopgraph.graph.neo4j_model import claim_properties, document_properties, entity_properties
+from coopgraph.graph.neo4j_model import (
+    ENTITY_LABEL, claim_properties, deal_item_links, deal_item_type, deal_label, deal_nodes, deal_properties,
+    document_properties, entity_properties, route, without_nulls,
+)
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.atomic import atomic_output
 from coopgraph.queries.progress import Progress, counted
@@ -41,6 +49,7 @@ BATCH = 200
 CONSTRAINTS = (
     "CREATE CONSTRAINT coopgraph_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;",
     "CREATE CONSTRAINT coopgraph_document_id IF NOT EXISTS FOR (d:Document) REQUIRE d.id IS UNIQUE;",
+    "CREATE CONSTRAINT coopgraph_deal_id IF NOT EXISTS FOR (d:Deal) REQUIRE d.id IS UNIQUE;",
 )
 
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -129,6 +138,8 @@ def cypher_statements(data: Dataset, schema: Schema | None = None, progress: Pro
     SET r = row.props;
     """
     schema = schema or load_schema()
+    deal, deal_item = deal_label(schema), deal_item_type(schema)
+    roles = schema.deal_relations
     yield from CONSTRAINTS
     documents = [cypher_map(document_properties(d)) for d in sorted(data.documents.values(), key=lambda d: d.id)]
     yield from _unwind(documents, "MERGE (d:Document {id: row.id})\nSET d = row")
@@ -137,15 +148,29 @@ def cypher_statements(data: Dataset, schema: Schema | None = None, progress: Pro
         by_label[schema.label(entity.type)].append(cypher_map(entity_properties(entity)))
     for label in sorted(by_label):
         yield from _unwind(by_label[label], f"MERGE (n:Entity {{id: row.id}})\nSET n = row, n:{label}")
-    by_type: dict[str, list[str]] = defaultdict(list)
+    nodes = deal_nodes(data, roles)
+    recorded = [cypher_map(deal_properties(n)) for n in nodes.values() if n.record is not None]
+    unrecorded = [cypher_map(deal_properties(n)) for n in nodes.values() if n.record is None]
+    yield from _unwind(recorded, f"MERGE (d:{deal} {{id: row.id}})\nSET d = row")
+    # an implied deal, or one only claims name: created once, never overwriting a deal's record
+    yield from _unwind(unrecorded, f"MERGE (d:{deal} {{id: row.id}})\nON CREATE SET d = row")
+    by_type: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for _, claim in counted(sorted(data.claims.items()), len(data.claims), "claims", progress):
-        row = "{s: " + cypher_string(claim.subject) + ", o: " + cypher_string(claim.object) + \
-              ", props: " + cypher_map(claim_properties(claim)) + "}"
-        by_type[schema.rel_type(claim.relation)].append(row)
-    for rel_type in sorted(by_type):
-        yield from _unwind(by_type[rel_type],
-                           "MATCH (s:Entity {id: row.s})\nMATCH (o:Entity {id: row.o})\n"
+        routed = route(claim, roles)
+        row = "{s: " + cypher_string(routed.start) + ", o: " + cypher_string(routed.end) + \
+              ", props: " + cypher_map(claim_properties(claim, through_deal=routed.deal is not None)) + "}"
+        start = deal if routed.start_is_deal else ENTITY_LABEL
+        end = deal if routed.end_is_deal else ENTITY_LABEL
+        by_type[(schema.rel_type(claim.relation), start, end)].append(row)
+    for rel_type, start, end in sorted(by_type):
+        yield from _unwind(by_type[(rel_type, start, end)],
+                           f"MATCH (s:{start} {{id: row.s}})\nMATCH (o:{end} {{id: row.o}})\n"
                            f"MERGE (s)-[r:{rel_type} {{claim_id: row.props.claim_id}}]->(o)\nSET r = row.props")
+    links = ["{d: " + cypher_string(d) + ", i: " + cypher_string(i) + "}" for d, i in deal_item_links(nodes)]
+    yield from _unwind(links, f"MATCH (d:{deal} {{id: row.d}})\nMATCH (i:Entity {{id: row.i}})\n"
+                              f"MERGE (d)-[:{deal_item}]->(i)\n"
+                              "SET d.label = coalesce(d.name, CASE WHEN d.variant IS NULL THEN i.name "
+                              "ELSE i.name + ' (' + d.variant + ')' END)")
 
 
 def split_statements(script: str) -> list[str]:
@@ -190,7 +215,8 @@ def write_cypher(data: Dataset, path: str | os.PathLike, schema: Schema | None =
     Returns
     -------
     dict
-        Counts written: ``statements``, ``nodes``, ``relationships``.
+        Counts written: ``statements``, ``nodes`` (entities, documents, deals),
+        ``relationships`` (claims and deal-item links).
 
     Examples
     --------
@@ -199,11 +225,14 @@ def write_cypher(data: Dataset, path: str | os.PathLike, schema: Schema | None =
     >>> ds = Dataset(entities={"firm:a": Entity("firm:a", "firm", "A'); MATCH (n) DETACH DELETE n //")})
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "g.cypher"
     >>> write_cypher(ds, target)
-    {'statements': 3, 'nodes': 1, 'relationships': 0}
+    {'statements': 4, 'nodes': 1, 'relationships': 0}
     >>> len(split_statements(target.read_text()))
-    3
+    4
     """
-    counts = {"statements": 0, "nodes": len(data.entities) + len(data.documents), "relationships": len(data.claims)}
+    deals = deal_nodes(data, (schema or load_schema()).deal_relations)
+    links = sum(len(n.items) for n in deals.values())
+    counts = {"statements": 0, "nodes": len(data.entities) + len(data.documents) + len(deals),
+              "relationships": len(data.claims) + links}
     with atomic_output(path) as out:
         out.write("// coopgraph graph: run with  cypher-shell -f <this file>  (idempotent: MERGE on id and claim_id)\n")
         for statement in cypher_statements(data, schema, progress):

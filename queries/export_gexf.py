@@ -13,6 +13,14 @@ A node exists while any of its claims does: from the earliest start to the
 latest end of its edges, open on a side where one of its edges is open, and
 always present when it has no dated edge.
 
+Deals are nodes (``type`` ``Deal``; an implied deal too, with ``implied`` true),
+as in :mod:`coopgraph.graph.neo4j_model`: a deal's claims run ``supplier -> deal``
+and ``deal -> recipient`` and keep their own ``subject``, ``object`` and ``deal``
+as attributes, and a ``DEAL_ITEM`` edge (no claim) joins the deal to its item
+over the span of the deal's claims. A deal node carries its ``deals`` record
+(``item``, ``supplier``, ``recipient``, ``variant``, ``deal_name``, ``notes``) when
+the dataset has one (``has_record``).
+
 Attributes (``<attvalues>``) carry the entity and claim fields; lists and
 citations are JSON text. ``networkx.read_gexf(path, version="1.3")`` reads it.
 The writer streams and replaces ``path`` only when complete.
@@ -30,9 +38,10 @@ from lxml import etree
 from coopgraph.graph.dates import parse_optional
 from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Claim, Dataset
+from coopgraph.graph.neo4j_model import DEAL_ITEM, DEAL_LABEL, deal_nodes, deal_properties, route
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.atomic import atomic_output
-from coopgraph.queries.export_graphml import _XML_ILLEGAL
+from coopgraph.queries.export_graphml import _XML_ILLEGAL, deal_item_edge_id
 from coopgraph.queries.progress import Progress, counted
 
 NS = "http://gexf.net/1.3"
@@ -47,6 +56,14 @@ NODE_ATTRIBUTES = (
     ("country", "country", "string"),
     ("description", "description", "string"),
     ("wikidata", "wikidata", "string"),
+    ("implied", "implied", "boolean"),
+    ("has_record", "has_record", "boolean"),
+    ("item", "item", "string"),
+    ("supplier", "supplier", "string"),
+    ("recipient", "recipient", "string"),
+    ("variant", "variant", "string"),
+    ("deal_name", "deal_name", "string"),
+    ("deal_notes", "deal_notes", "string"),
 )
 #: (id, title, GEXF type) of edge attributes; the interval itself is on the edge element
 EDGE_ATTRIBUTES = (
@@ -64,6 +81,9 @@ EDGE_ATTRIBUTES = (
     ("value_currency", "value_currency", "string"),
     ("citations", "citations_json", "string"),
     ("notes", "notes", "string"),
+    ("subject", "subject", "string"),
+    ("object", "object", "string"),
+    ("deal", "deal", "string"),
 )
 
 
@@ -86,20 +106,50 @@ def claim_interval(claim: Claim) -> tuple[dt.date | None, dt.date | None]:
     return (start.earliest if start else None), (end.latest if end else None)
 
 
-def node_intervals(data: Dataset) -> dict[str, tuple[dt.date | None, dt.date | None]]:
-    """Each entity's span: from its edges' earliest start to their latest end (``None``: open)."""
-    spans: dict[str, tuple[dt.date | None, dt.date | None]] = {}
-    seen: set[str] = set()
+Span = tuple[dt.date | None, dt.date | None]
+
+
+def _widen(old: Span | None, new: Span) -> Span:
+    """The union of two spans (``None`` on a side: open there)."""
+    if old is None:
+        return new
+    return (None if old[0] is None or new[0] is None else min(old[0], new[0]),
+            None if old[1] is None or new[1] is None else max(old[1], new[1]))
+
+
+def deal_intervals(data: Dataset, schema: Schema | None = None) -> dict[str, Span]:
+    """Each deal node's span: the union of its claims' (a deal with no claim here: always present)."""
+    roles = (schema or load_schema()).deal_relations
+    spans: dict[str, Span] = {}
     for claim in data.claims.values():
-        start, end = claim_interval(claim)
-        for node in (claim.subject, claim.object):
-            if node not in seen:
-                seen.add(node)
-                spans[node] = (start, end)
-                continue
-            old_start, old_end = spans[node]
-            spans[node] = (None if old_start is None or start is None else min(old_start, start),
-                           None if old_end is None or end is None else max(old_end, end))
+        routed = route(claim, roles)
+        if routed.deal is not None:
+            spans[routed.deal] = _widen(spans.get(routed.deal), claim_interval(claim))
+    return spans
+
+
+def edge_intervals(data: Dataset, schema: Schema | None = None) -> list[tuple[str, str, Span]]:
+    """Every edge of the exported graph as ``(source, target, span)``: claims (routed through their
+    deals) and each deal's ``DEAL_ITEM`` edge, which spans the deal's claims."""
+    schema = schema or load_schema()
+    roles = schema.deal_relations
+    edges: list[tuple[str, str, Span]] = []
+    for claim in data.claims.values():
+        routed = route(claim, roles)
+        edges.append((routed.start, routed.end, claim_interval(claim)))
+    deal_spans = deal_intervals(data, schema)
+    for node in deal_nodes(data, roles).values():
+        for item in node.items:
+            edges.append((node.id, item, deal_spans.get(node.id, (None, None))))
+    return edges
+
+
+def node_intervals(data: Dataset, schema: Schema | None = None) -> dict[str, Span]:
+    """Each node's span (entities and deals): from its edges' earliest start to their latest end (``None``: open)."""
+    spans: dict[str, Span] = {}
+    for source, target, span in edge_intervals(data, schema):
+        for node in (source, target):
+            spans[node] = _widen(spans.get(node), span)
     return spans
 
 
@@ -132,7 +182,8 @@ def write_gexf(data: Dataset, path: str | os.PathLike, schema: Schema | None = N
     Returns
     -------
     dict
-        Counts written: ``nodes``, ``edges``, ``dated_edges``.
+        Counts written: ``nodes`` and ``edges`` (deal nodes and ``DEAL_ITEM`` edges
+        included), ``dated_edges``, ``deals``.
 
     Examples
     --------
@@ -144,15 +195,29 @@ def write_gexf(data: Dataset, path: str | os.PathLike, schema: Schema | None = N
     >>> ds.claims[c.id] = c
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "g.gexf"
     >>> write_gexf(ds, target)
-    {'nodes': 2, 'edges': 1, 'dated_edges': 1}
+    {'nodes': 3, 'edges': 2, 'dated_edges': 2, 'deals': 1}
     >>> g = nx.read_gexf(target, version="1.3")
-    >>> g.nodes["system:x"]["label"], g.nodes["system:x"]["start"], g.edges["state:a", "system:x"]["end"]
+    >>> deal = next(n for n, t in g.nodes(data="type") if t == "Deal")
+    >>> g.nodes["system:x"]["label"], g.nodes["system:x"]["start"], g.edges["state:a", deal]["end"]
     ('X & Y', '2001-06-01', '2001-06-30')
+    >>> g.edges["state:a", deal]["object"], g.nodes[deal]["label"], g.nodes[deal]["implied"]
+    ('system:x', 'X & Y', True)
     """
     schema = schema or load_schema()
     flows = {name: rel.flow for name, rel in schema.relation_types.items()}
-    spans = node_intervals(data)
-    counts = {"nodes": 0, "edges": 0, "dated_edges": 0}
+    roles = schema.deal_relations
+    deals = deal_nodes(data, roles)
+    deal_spans = deal_intervals(data, schema)
+    spans = node_intervals(data, schema)
+    counts = {"nodes": 0, "edges": 0, "dated_edges": 0, "deals": 0}
+
+    def interval(attrib: dict[str, str], span: Span) -> None:
+        start, end = span
+        if start:
+            attrib["start"] = start.isoformat()
+        if end:
+            attrib["end"] = end.isoformat()
+
     with atomic_output(path, "wb") as out:
         with etree.xmlfile(out, encoding="utf-8") as xf:
             xf.write_declaration()
@@ -163,7 +228,8 @@ def write_gexf(data: Dataset, path: str | os.PathLike, schema: Schema | None = N
                     with xf.element(f"{{{NS}}}creator"):
                         xf.write("coopgraph")
                     with xf.element(f"{{{NS}}}description"):
-                        xf.write("Entities joined by dated, cited claims; edges exist over the days their dates stand for.")
+                        xf.write("Entities and deals joined by dated, cited claims; edges exist over the days their "
+                                 "dates stand for.")
                 xf.write("\n")
                 with xf.element(f"{{{NS}}}graph", {"mode": "dynamic", "defaultedgetype": "directed",
                                                    "timeformat": "date"}):
@@ -177,11 +243,7 @@ def write_gexf(data: Dataset, path: str | os.PathLike, schema: Schema | None = N
                     with xf.element(f"{{{NS}}}nodes"):
                         for entity in sorted(data.entities.values(), key=lambda e: e.id):
                             attrib = {"id": entity.id, "label": _text(entity.name, entity.id, "name")}
-                            start, end = spans.get(entity.id, (None, None))
-                            if start:
-                                attrib["start"] = start.isoformat()
-                            if end:
-                                attrib["end"] = end.isoformat()
+                            interval(attrib, spans.get(entity.id, (None, None)))
                             xf.write("\n")
                             with xf.element(f"{{{NS}}}node", attrib):
                                 _attvalues(xf, entity.id, [
@@ -192,18 +254,36 @@ def write_gexf(data: Dataset, path: str | os.PathLike, schema: Schema | None = N
                                     ("wikidata", entity.wikidata),
                                 ])
                             counts["nodes"] += 1
+                        for node in deals.values():
+                            props = deal_properties(node, data.entities)
+                            attrib = {"id": node.id, "label": _text(props["label"], node.id, "label")}
+                            interval(attrib, spans.get(node.id, (None, None)))
+                            xf.write("\n")
+                            with xf.element(f"{{{NS}}}node", attrib):
+                                _attvalues(xf, node.id, [
+                                    ("type", DEAL_LABEL),
+                                    ("implied", props["implied"]),
+                                    ("has_record", props["has_record"]),
+                                    ("item", props["item"]),
+                                    ("supplier", props["supplier"]),
+                                    ("recipient", props["recipient"]),
+                                    ("variant", props["variant"]),
+                                    ("deal_name", props["name"]),
+                                    ("deal_notes", props["notes"]),
+                                ])
+                            counts["nodes"] += 1
+                            counts["deals"] += 1
                     xf.write("\n")
                     with xf.element(f"{{{NS}}}edges"):
                         for cid, claim in counted(sorted(data.claims.items()), len(data.claims), "claims", progress):
-                            attrib = {"id": cid, "source": claim.subject, "target": claim.object,
+                            routed = route(claim, roles)
+                            through = routed.deal is not None
+                            attrib = {"id": cid, "source": routed.start, "target": routed.end,
                                       "label": claim.relation, "kind": claim.relation,
                                       "weight": repr(float(claim.confidence))}
-                            start, end = claim_interval(claim)
-                            if start:
-                                attrib["start"] = start.isoformat()
-                            if end:
-                                attrib["end"] = end.isoformat()
-                            counts["dated_edges"] += bool(start or end)
+                            span = claim_interval(claim)
+                            interval(attrib, span)
+                            counts["dated_edges"] += bool(span[0] or span[1])
                             value = claim.value
                             xf.write("\n")
                             with xf.element(f"{{{NS}}}edge", attrib):
@@ -222,8 +302,23 @@ def write_gexf(data: Dataset, path: str | os.PathLike, schema: Schema | None = N
                                     ("value_currency", value.currency if value else None),
                                     ("citations", json.dumps([c.to_dict() for c in claim.citations], ensure_ascii=False)),
                                     ("notes", claim.notes),
+                                    ("subject", claim.subject if through else None),
+                                    ("object", claim.object if through else None),
+                                    ("deal", claim.deal),
                                 ])
                             counts["edges"] += 1
+                        for node in deals.values():
+                            span = deal_spans.get(node.id, (None, None))
+                            for i, item in enumerate(node.items):
+                                edge_id = deal_item_edge_id(node.id) + (f"-{i + 1}" if i else "")
+                                attrib = {"id": edge_id, "source": node.id, "target": item, "label": DEAL_ITEM,
+                                          "kind": DEAL_ITEM}
+                                interval(attrib, span)
+                                counts["dated_edges"] += bool(span[0] or span[1])
+                                xf.write("\n")
+                                with xf.element(f"{{{NS}}}edge", attrib):
+                                    _attvalues(xf, edge_id, [("relation", DEAL_ITEM)])
+                                counts["edges"] += 1
                     xf.write("\n")
                 xf.write("\n")
     return counts

@@ -1,7 +1,15 @@
-"""GraphML export and import: one node per entity, one edge per claim, nothing lost.
+"""GraphML export and import: one node per entity and per deal, one edge per claim, nothing lost.
 
 The file validates against the GraphML XML Schema and opens in yEd, Gephi,
 Cytoscape, networkx (``read_graphml``) and igraph (``Graph.Read_GraphML``).
+
+Deals follow the intermediate-node pattern of :mod:`coopgraph.graph.neo4j_model`:
+each deal is a node of type ``Deal`` (an implied one too, with ``implied`` true),
+the claims of a deal run ``supplier -> deal`` (``supplies``) and ``deal -> recipient``
+(``transferred_to``, ``licensed_to``) and keep their own ``subject``, ``object`` and
+``deal`` as attributes, and a ``DEAL_ITEM`` edge (no claim) joins the deal to its
+item. A deal node with ``has_record`` carries the dataset's ``deals`` record
+(``item``, ``supplier``, ``recipient``, ``variant``, ``name``, ``notes``).
 Every attribute is declared by a ``<key>`` of one type (:data:`NODE_KEYS`,
 :data:`EDGE_KEYS`, :data:`GRAPH_KEYS`); a value that is absent is left out, never
 written as ``None``. Lists and mappings (aliases, citations, attributes, the
@@ -24,6 +32,7 @@ from lxml import etree
 
 from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Claim, Dataset, Entity
+from coopgraph.graph.neo4j_model import DEAL_ITEM, DEAL_LABEL, DealNode, Routed, deal_nodes, deal_properties, route
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.atomic import atomic_output
 from coopgraph.queries.progress import Progress, counted
@@ -32,7 +41,7 @@ NS = "http://graphml.graphdrawing.org/xmlns"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{NS} http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
 FORMAT_NAME = "coopgraph-graphml"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: deals as nodes
 
 # an XML NMTOKEN, which GraphML requires of node, edge and key ids
 _NMTOKEN = re.compile(r"^[\w.:-]+$")
@@ -64,11 +73,19 @@ NODE_KEYS: tuple[Key, ...] = (
     Key("n_description", "node", "description", "string", "one or two sentences"),
     Key("n_wikidata", "node", "wikidata", "string", "Wikidata QID"),
     Key("n_attributes", "node", "attributes_json", "string", "JSON object: extra facts"),
+    Key("n_implied", "node", "implied", "boolean", "Deal nodes: true for the implied deal of claims that name none"),
+    Key("n_has_record", "node", "has_record", "boolean", "Deal nodes: true when the dataset has a deals record for it"),
+    Key("n_item", "node", "item", "string", "Deal nodes: entity id of the item transferred"),
+    Key("n_supplier", "node", "supplier", "string", "Deal nodes: entity id of the supplier (deals record)"),
+    Key("n_recipient", "node", "recipient", "string", "Deal nodes: entity id of the recipient (deals record)"),
+    Key("n_variant", "node", "variant", "string", "Deal nodes: the variant the sources name (deals record)"),
+    Key("n_notes", "node", "notes", "string", "Deal nodes: free text (deals record)"),
 )
 
 EDGE_KEYS: tuple[Key, ...] = (
     Key("e_claim_id", "edge", "claim_id", "string", "the claim id (also the edge id)"),
-    Key("e_relation", "edge", "relation", "string", "relation type (coopgraph schema): the edge type"),
+    Key("e_relation", "edge", "relation", "string",
+        "relation type (coopgraph schema): the edge type; DEAL_ITEM for a deal's link to its item (no claim)"),
     Key("e_label", "edge", "label", "string", "display label for viewers (a copy of relation)"),
     Key("e_flow", "edge", "flow", "string", "forward, reverse or none: which way things move, per the schema"),
     Key("e_date", "edge", "date", "string", "point date, partial ISO (2015, 2015-11, 2015-11-19, 1990s)"),
@@ -87,6 +104,9 @@ EDGE_KEYS: tuple[Key, ...] = (
     Key("e_citations", "edge", "citations_json", "string", "JSON array of {document, locator, quote}"),
     Key("e_notes", "edge", "notes", "string", "free text"),
     Key("e_attributes", "edge", "attributes_json", "string", "JSON object: extra facts"),
+    Key("e_subject", "edge", "subject", "string", "claims routed through a deal node: the claim's own subject"),
+    Key("e_object", "edge", "object", "string", "claims routed through a deal node: the claim's own object"),
+    Key("e_deal", "edge", "deal", "string", "the deal the claim names (absent for an implied deal)"),
 )
 
 GRAPH_KEYS: tuple[Key, ...] = (
@@ -110,9 +130,26 @@ def _node_values(entity: Entity) -> list[tuple[str, Any]]:
     ]
 
 
-def _edge_values(claim: Claim, flows: dict[str, str]) -> list[tuple[str, Any]]:
+def _deal_values(node: DealNode, entities: dict[str, Entity]) -> list[tuple[str, Any]]:
+    props = deal_properties(node, entities)
+    return [
+        ("n_type", DEAL_LABEL),
+        ("n_name", props["name"]),
+        ("n_label", props["label"]),
+        ("n_implied", props["implied"]),
+        ("n_has_record", props["has_record"]),
+        ("n_item", props["item"]),
+        ("n_supplier", props["supplier"]),
+        ("n_recipient", props["recipient"]),
+        ("n_variant", props["variant"]),
+        ("n_notes", props["notes"]),
+    ]
+
+
+def _edge_values(claim: Claim, flows: dict[str, str], routed: Routed | None = None) -> list[tuple[str, Any]]:
     first = claim.first_date
     value = claim.value
+    through = routed is not None and routed.deal is not None
     return [
         ("e_claim_id", claim.id),
         ("e_relation", claim.relation),
@@ -134,7 +171,19 @@ def _edge_values(claim: Claim, flows: dict[str, str]) -> list[tuple[str, Any]]:
         ("e_citations", _json([c.to_dict() for c in claim.citations])),
         ("e_notes", claim.notes),
         ("e_attributes", _json(claim.attributes) if claim.attributes else None),
+        ("e_subject", claim.subject if through else None),
+        ("e_object", claim.object if through else None),
+        ("e_deal", claim.deal),
     ]
+
+
+def deal_item_edge_id(deal_id: str) -> str:
+    """The id of a deal's ``DEAL_ITEM`` edge (never a claim id, which starts ``c-``).
+
+    >>> deal_item_edge_id("deal:ru-cn-su-35-2015")
+    'deal:ru-cn-su-35-2015:item'
+    """
+    return f"{deal_id}:item"
 
 
 def _text(value: Any) -> str:
@@ -165,7 +214,8 @@ def write_graphml(data: Dataset, path: str | os.PathLike, schema: Schema | None 
     Returns
     -------
     dict
-        Counts written: ``nodes``, ``edges``, ``documents``.
+        Counts written: ``nodes`` and ``edges`` (deal nodes and ``DEAL_ITEM`` edges
+        included), ``documents``, ``deals`` (deal nodes).
 
     Examples
     --------
@@ -178,17 +228,22 @@ def write_graphml(data: Dataset, path: str | os.PathLike, schema: Schema | None 
     >>> ds.claims[c.id] = c
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
     >>> write_graphml(ds, target)
-    {'nodes': 2, 'edges': 1, 'documents': 1}
+    {'nodes': 3, 'edges': 2, 'documents': 1, 'deals': 1}
     >>> g = nx.read_graphml(target)
     >>> g.nodes["system:x"]["name"], g.nodes["system:x"]["aliases_json"]
     ('X', '["X-1"]')
+    >>> deal = next(n for n, t in g.nodes(data="type") if t == "Deal")
+    >>> list(g.successors("state:a")) == [deal], list(g.successors(deal)), g.nodes[deal]["implied"]
+    (True, ['system:x'], True)
     >>> from coopgraph.loaders.import_graphml import read_graphml
     >>> read_graphml(target) == ds
     True
     """
     schema = schema or load_schema()
     flows = {name: rel.flow for name, rel in schema.relation_types.items()}
-    counts = {"nodes": 0, "edges": 0, "documents": 0}
+    roles = schema.deal_relations
+    deals = deal_nodes(data, roles)
+    counts = {"nodes": 0, "edges": 0, "documents": 0, "deals": 0}
     with atomic_output(path, "wb") as out:
         with etree.xmlfile(out, encoding="utf-8") as xf:
             xf.write_declaration()
@@ -216,13 +271,28 @@ def write_graphml(data: Dataset, path: str | os.PathLike, schema: Schema | None 
                         with xf.element(f"{{{NS}}}node", {"id": _check_id("entity", entity.id)}):
                             _write_values(xf, entity.id, _node_values(entity))
                         counts["nodes"] += 1
+                    for node in deals.values():
+                        xf.write("\n")
+                        with xf.element(f"{{{NS}}}node", {"id": _check_id("deal", node.id)}):
+                            _write_values(xf, node.id, _deal_values(node, data.entities))
+                        counts["nodes"] += 1
+                        counts["deals"] += 1
                     for cid, claim in counted(sorted(data.claims.items()), len(data.claims), "claims", progress):
+                        routed = route(claim, roles)
                         xf.write("\n")
                         with xf.element(f"{{{NS}}}edge", {"id": _check_id("claim", cid),
-                                                          "source": _check_id("entity", claim.subject),
-                                                          "target": _check_id("entity", claim.object)}):
-                            _write_values(xf, cid, _edge_values(claim, flows))
+                                                          "source": _check_id("node", routed.start),
+                                                          "target": _check_id("node", routed.end)}):
+                            _write_values(xf, cid, _edge_values(claim, flows, routed))
                         counts["edges"] += 1
+                    for node in deals.values():
+                        for i, item in enumerate(node.items):
+                            edge_id = deal_item_edge_id(node.id) + (f"-{i + 1}" if i else "")
+                            xf.write("\n")
+                            with xf.element(f"{{{NS}}}edge", {"id": edge_id, "source": node.id,
+                                                              "target": _check_id("entity", item)}):
+                                _write_values(xf, edge_id, [("e_relation", DEAL_ITEM), ("e_label", DEAL_ITEM)])
+                            counts["edges"] += 1
                     xf.write("\n")
                 xf.write("\n")
     return counts

@@ -133,14 +133,20 @@ class FlowGraph:
         flow arc Y -> item whose Y is on the supplier's side (the supplier's own
         engine is in the aircraft it sells). Either arc carries the item's claims.
         """
-        sides: dict[str | None, set[str]] = {}
+        states: dict[str, str | None] = {}
+        members: dict[str | None, set[str]] = {None: set()}
 
-        def side(party: str) -> set[str]:
-            state = state_of(self.graph, party, schema)
-            found = sides.get(state)
-            if found is None:
-                found = sides[state] = country_members(self.graph, state, schema) if state else set()
-            return found | {party}
+        def on_side(node: str, parties: set[str]) -> bool:
+            """True when ``node`` is one of ``parties`` or belongs to one's state (see the module docstring)."""
+            if node in parties:
+                return True
+            for party in parties:
+                state = states[party] if party in states else states.setdefault(party, state_of(self.graph, party, schema))
+                if state not in members:
+                    members[state] = country_members(self.graph, state, schema)
+                if node in members[state]:
+                    return True
+            return False
 
         into: dict[str, dict[str, list[Evidence]]] = {}
         for before, nbrs in self.succ.items():
@@ -151,16 +157,12 @@ class FlowGraph:
             item = self.deals[deal]["item"] if deal in self.deals else None
             if item is None:
                 continue
-            onward = self.succ.get(item, {})
-            if onward:
-                allowed = set().union(*(side(r) for r in recipients))
-                added.extend((deal, nxt, evidence) for nxt, evidence in onward.items()
-                             if nxt in allowed and not nxt.startswith("deal:"))
-            inward = into.get(item, {})
-            if inward and supplied.get(deal):
-                allowed = set().union(*(side(s) for s in supplied[deal]))
-                added.extend((before, deal, evidence) for before, evidence in inward.items()
-                             if before in allowed and not before.startswith("deal:"))
+            added.extend((deal, nxt, evidence) for nxt, evidence in self.succ.get(item, {}).items()
+                         if not nxt.startswith("deal:") and on_side(nxt, recipients))
+            suppliers = supplied.get(deal)
+            if suppliers:
+                added.extend((before, deal, evidence) for before, evidence in into.get(item, {}).items()
+                             if not before.startswith("deal:") and on_side(before, suppliers))
         for a, b, evidence in added:
             self.succ.setdefault(a, {}).setdefault(b, []).extend(evidence)
             self.pred.setdefault(b, {}).setdefault(a, [])
