@@ -87,12 +87,13 @@ def _print_report(report: ImportReport, fmt: str, dry_run: bool) -> None:
         return
     counts = report.counts
     verb = "would import" if dry_run else "imported"
+    deals = f", {counts['deals']} deal(s)" if counts.get("deals") else ""
     click.echo(f"{verb} {report.file} ({report.importer}): {report.rows} record(s) -> {counts.get('documents', 0)} "
-               f"document(s), {counts.get('entities', 0)} new or updated entities, {counts.get('claims', 0)} claims")
+               f"document(s), {counts.get('entities', 0)} new or updated entities{deals}, {counts.get('claims', 0)} claims")
     if report.store_counts:
         totals = report.store_counts
         click.echo(f"store now holds {totals['documents']} documents, {totals['entities']} entities, "
-                   f"{totals['claims']} claims, {totals['citations']} citations")
+                   f"{totals.get('deals', 0)} deals, {totals['claims']} claims, {totals['citations']} citations")
     if report.resolved:
         click.echo(f"\n{len(report.resolved)} name(s) resolved to existing entities:")
         for name, eid in report.resolved.items():
@@ -121,17 +122,19 @@ def _print_report(report: ImportReport, fmt: str, dry_run: bool) -> None:
 def merge(keep, merged, note, store_spec):
     """Record that MERGED is the same entity as KEEP (ids, names or aliases).
 
-    MERGED's claims are redirected to KEEP and its names become KEEP's
-    aliases; importers resolve MERGED to KEEP from then on. 'coopgraph unmerge
-    MERGED' undoes it exactly.
+    MERGED's claims are redirected to KEEP, and so are the deals that name it
+    as supplier, item or recipient; its names become KEEP's aliases; importers
+    resolve MERGED to KEEP from then on. 'coopgraph unmerge MERGED' undoes it
+    exactly.
     """
     from coopgraph.queries.resolve import resolve_entity
 
     store = open_cli_store(require_embedded(store_spec, 'merge decisions'))
     a, b = resolve_entity(store, keep), resolve_entity(store, merged)
     result = merge_entities(store, a.id, b.id, note=note)
+    deals = f", {result['deals_redirected']} deal(s) redirected" if result.get("deals_redirected") else ""
     click.echo(f"merged {b.id} ({b.name}) into {a.id} ({a.name}): {result['claims_redirected']} claim(s) redirected, "
-               f"{result['claims_folded']} folded into existing claims")
+               f"{result['claims_folded']} folded into existing claims{deals}")
 
 
 @click.command()
@@ -151,7 +154,8 @@ def unmerge(merged, store_spec):
         if len(named) == 1:
             target = named[0]
     result = unmerge_entity(store, target)
-    click.echo(f"unmerged {result['merged']} from {result['into']}: {result['claims_restored']} claim(s) restored")
+    deals = f", {result['deals_restored']} deal(s) restored" if result.get("deals_restored") else ""
+    click.echo(f"unmerged {result['merged']} from {result['into']}: {result['claims_restored']} claim(s) restored{deals}")
 
 
 @click.command()

@@ -27,6 +27,10 @@ Every claim cites one document per source dataset (``ftm-<dataset>``) with the
 FtM id of the statement entity as locator and a compact rendering of the
 properties used as quote.
 
+None of these relations is part of a transfer (``supplies``,
+``transferred_to``, ``licensed_to``), so an FtM import makes no deals; an FtM
+schema mapped to one later must give its claims a ``deal``.
+
 Examples
 --------
 >>> import json, tempfile, pathlib

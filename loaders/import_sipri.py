@@ -7,16 +7,24 @@ columns hold ``?`` flags for the column before them. The file is often Latin-1,
 and a record may be broken over two physical lines by an unquoted newline in
 its comments; this reader detects the header, decodes, and re-joins such lines.
 
-Each row becomes claims, cited to the register (a ``register`` document
-published by SIPRI, dated from ``Data generated``) with the physical line as
-locator and the row's text as quote:
+Each row is one **deal** (a transfer: supplier, item, recipient) and becomes
+claims of that deal, cited to the register (a ``register`` document published by
+SIPRI, dated from ``Data generated``) with the physical line as locator and the
+row's text as quote:
 
-- ``supplier --supplies--> system`` and ``system --transferred_to--> recipient``
+- ``supplier --supplies--> item`` and ``item --transferred_to--> recipient``
   at the order year, status ``contracted``, quantity = number ordered;
 - the same two at the delivery years (``date``, or ``start``/``end`` when
   deliveries span years), quantity = number delivered, status ``delivered``
   when all were delivered, ``in_progress`` when fewer were delivered and the
   last delivery is recent.
+
+Every claim of a row carries ``deal=`` the row's deal, and a ``deals`` record
+names its parties (and a variant, see below). The deal id is
+``deal:sipri-<supplier>-<recipient>-<designation>-<order year>-<row hash>``
+(slugged; the hash is of the row's cells), so re-importing the same file
+changes nothing, and two rows (two orders of the same system by the same
+state) are two deals that a chain never joins.
 
 ``?`` flags and ``(2014)``-style years are kept: ``circa`` for dates, an
 ``*_uncertain`` attribute and a note for numbers, and confidence 0.6 instead
@@ -24,6 +32,39 @@ of 0.8. TIV values, the weapon description, condition and comments go to
 ``attributes``. Weapon designations resolve to existing ``weapon_system`` or
 ``technology`` entities by name or alias, else become ``system:<slug>``;
 states resolve by name or alias, else become ``state:<slug>``.
+
+**Variants.** A deal's ``variant`` is what the comments name as the version
+(``Su-30MKK version``, ``AL-31FN Series-2 version``: the model-like words
+just before ``version``), else the designation when it is a longer name of
+the existing entity it resolved to (``Su-30MKK`` for an entity ``Su-30`` that
+has it as an alias).
+
+**Generic designations.** Where SIPRI knows no model it writes a class of
+item in the designation column: ``ship engine``, ``vehicle engine``,
+``aircraft engine``, ``air refuel system``, ``air-independent ship engine``.
+A designation is *generic* when it has no capital letter and no digit
+(lower-case descriptive words, not a model name), or when it is a weapon
+description itself (one of the register's own descriptions, or one of
+SIPRI's class abbreviations such as ``SAM``, ``APC``, ``UAV``:
+:data:`CLASS_NAMES`). A generic designation never becomes an entity of its
+own (it would join every deal of its class into one node):
+
+- when the comments name the model in the clause that names the class
+  (``DR-77 (8008hp) gas turbine; for 6 Tarantul FAC``, ``Motor-Sich
+  AI-20D-5M (3500hp) turboprop``), the item is that model, found by name or
+  alias among existing items or created as ``tech:<slug>`` named by the model
+  (a leading maker's name is dropped when the rest has a digit:
+  ``AI-20D-5M``, alias ``Motor-Sich AI-20D-5M``); the same model in two rows
+  is one entity, as it should be;
+- otherwise (no model, only a maker or a power: ``MTU 2990hp diesel
+  engine``; several models: ``BF-8L513F and BF-8L4``; alternatives: ``DS-71
+  or UGT-6000``; or a comment about something else) the item is the deal's
+  own: ``tech:<designation slug>-<row hash>``, named ``ship engine
+  (Ukraine for India, 1997)``, with the comment in its description.
+
+In the 2,643 rows of the register slice in ``tests/fixtures/sipri`` this
+concerns 130 rows of 5 designations: 120 take the model their comments name
+(78 models, such as ``DR-77`` in four deals), 10 get an item of their own.
 
 Examples
 --------
@@ -45,6 +86,20 @@ Examples
  ('supplies', ('2016', '2018'), 'delivered'), ('transferred_to', ('2016', '2018'), 'delivered')]
 >>> report.resolved, [c[0] for c in report.created]
 ({'Russia': 'state:russia'}, ['system:su-35', 'state:china'])
+>>> [r.data for r in records if r.kind == "deals"]  # doctest: +NORMALIZE_WHITESPACE
+[{'id': 'deal:sipri-russia-china-su-35-2015-adb75d03', 'item': 'system:su-35', 'supplier': 'state:russia',
+  'recipient': 'state:china'}]
+>>> {r.data["deal"] for r in records if r.kind == "claims"}
+{'deal:sipri-russia-china-su-35-2015-adb75d03'}
+
+A generic designation takes the model the comment names, or an item of its own:
+
+>>> generic_item_name("ship engine", "DR-77 (8008hp) gas turbine; for 6 Tarantul (Veer) FAC from Russia")
+('DR-77', 'DR-77')
+>>> generic_item_name("aircraft engine", "Motor-Sich AI-20D-5M (3500hp) turboprop for modernization of 104 An-32")
+('AI-20D-5M', 'Motor-Sich AI-20D-5M')
+>>> generic_item_name("ship engine", "MTU 2990hp diesel engine for 2 Jalalat FAC produced in Pakistan") is None
+True
 """
 
 from __future__ import annotations
@@ -57,7 +112,7 @@ from pathlib import Path
 from coopgraph.graph.errors import Problem, ValidationError
 from coopgraph.graph.model import Entity
 from coopgraph.loaders.records import RawRecord
-from coopgraph.loaders.resolve_names import ImportReport, NameIndex, loose_date, short_hash, slugify
+from coopgraph.loaders.resolve_names import ImportReport, NameIndex, fold, loose_date, short_hash, slugify
 
 SUPPLIER_TYPES = ("state", "firm", "gov_body", "armed_service", "research_institute")
 RECIPIENT_TYPES = ("state", "gov_body", "armed_service", "firm", "research_institute", "program")
@@ -75,6 +130,24 @@ COLUMNS = {
 REQUIRED = ("recipient", "supplier", "order_year", "designation")
 FLAGGED = ("order_year", "ordered", "delivered")
 DOCUMENT_URL = "https://www.sipri.org/databases/armstransfers"
+DEAL_PREFIX = "deal:sipri-"
+
+#: SIPRI's class abbreviations (weapon descriptions): a designation that is one of these names no model
+CLASS_NAMES = frozenset({
+    "aam", "aals", "abl", "aev", "aew", "alv", "apc", "apv", "arv", "asm", "bvraam", "fac", "ifv", "mbt", "mpv",
+    "mrl", "opv", "sam", "sraam", "ssm", "uav", "ucav",
+})
+#: what an engine (or a generic item's head noun) is called in the comments: the model precedes it
+_ENGINE_WORDS = (r"(?:diesel|petrol|gasoline|steam|gas|air-independent|marine|aircraft|ship|vehicle|tank)?\s*"
+                 r"(?:engines?|turbines?|turboprops?|turboshafts?|turbofans?|turbojets?)")
+#: makers a comment names before the model ("Motor-Sich AI-20D-5M"); dropped from the item's name
+_MAKER_NAMES = (r"Pratt & Whitney(?: Canada)?|General Electric|Rolls-Royce|SEMT-Pielstick|Pielstick|Motor-Sich|"
+                r"MTU|MAN|Turbomeca|Safran|Deutz|Malyshev|Zorya(?:-Mashproekt)?|Ivchenko|Klimov|Saturn|LHTEC|Tatra|"
+                r"Cummins|Caterpillar|Westinghouse|Allison|Honeywell|Lycoming|Paxman|Wärtsilä|Wartsila|Perkins|"
+                r"Detroit Diesel")
+_MAKERS = re.compile(rf"^(?:(?:{_MAKER_NAMES})(?:\s+or\s+|\s*/\s*|\s+|$))+")
+_POWER = re.compile(r"(?<![\w-])\(?[±~]?\d[\d,.]*(?:\s*-\s*\d[\d,.]*)?\s*(?:hp|shp|kW|MW|kN|lb)\)?", re.IGNORECASE)
+_HEDGES = re.compile(r"^(?:(?:probably|possibly|incl|including|mainly|and|some)\s+)+", re.IGNORECASE)
 
 
 def decode(raw: bytes) -> str:
@@ -177,6 +250,120 @@ def _number(text: str, row: int, column: str, name: str, problems: list[Problem]
         return None, False
 
 
+def is_generic(designation: str, description: str = "", descriptions: frozenset[str] | set[str] = frozenset()) -> bool:
+    """True when a weapon designation names only a class of item, not a model.
+
+    That is: no capital letter and no digit (``ship engine``), or a weapon
+    description itself: the row's own, one of ``descriptions`` (the register's,
+    folded) or one of :data:`CLASS_NAMES`.
+
+    >>> [is_generic(d) for d in ("ship engine", "air-independent ship engine", "SAM", "Su-35", "Seacat", "53-65")]
+    [True, True, True, False, False, False]
+    >>> is_generic("Fire control radar", "fire control radar"), is_generic("Tor", "", {"tor"})
+    (True, True)
+    """
+    text = " ".join(designation.split())
+    if not text:
+        return False
+    if not re.search(r"[A-Z0-9]", text):
+        return True
+    folded = fold(text)
+    return folded in CLASS_NAMES or folded == fold(description or "") or folded in descriptions
+
+
+def generic_item_name(designation: str, comments: str) -> tuple[str, str] | None:
+    """The model a row's comments name for a generic designation: ``(name, as written)``, or ``None``.
+
+    The model is what precedes the class of item (``diesel engine``, ``gas
+    turbine``, ``turboprop`` ..., or the designation's last word) in the first
+    clause (``;``-separated) that names the class, less powers (``(8008hp)``)
+    and hedges (``Probably``). A leading maker's name is dropped from the name
+    when the rest holds a digit. ``None`` when that clause names no model (only
+    a maker or a power), several (``A and B``, ``A, B``) or alternatives
+    (``A or B``), or when no clause names the class.
+
+    >>> generic_item_name("ship engine", "Probably second-hand; Rolls-Royce Tyne RM-1C (4950hp) gas turbine")
+    ('Tyne RM-1C', 'Rolls-Royce Tyne RM-1C')
+    >>> generic_item_name("aircraft engine", "Rolls-Royce Dart turboprop for 17 F-27 transport aircraft")
+    ('Rolls-Royce Dart', 'Rolls-Royce Dart')
+    >>> [generic_item_name("ship engine", c) for c in ("DS-71 or UGT-6000 (8300hp) gas turbines; for 3 Talwar frigates",
+    ...                                               "450hp diesel engine for 90 APC", "For 6 Il-78 tanker aircraft")]
+    [None, None, None]
+    """
+    words = designation.split()
+    head = re.escape(words[-1].rstrip("s")) + "s?" if words else None
+    pattern = re.compile(rf"(?<![\w-])(?:{_ENGINE_WORDS}{'|' + head if head else ''})(?![\w-])", re.IGNORECASE)
+    for clause in comments.split(";"):
+        found = pattern.search(clause)
+        if not found:
+            continue
+        phrase = _POWER.sub(" ", clause[:found.start()])
+        phrase = " ".join(phrase.replace("()", " ").split()).strip(" ,.:-(")
+        phrase = _HEDGES.sub("", phrase).strip()
+        if not phrase or not phrase[0].isupper() and not phrase[0].isdigit() or len(phrase.split()) > 5:
+            return None
+        model = _MAKERS.sub("", phrase).strip()
+        if not model or re.search(r"\band\b|\bor\b|,|\bfor\b", model):
+            return None
+        name = model if re.search(r"\d", model) else phrase
+        return name, phrase
+    return None
+
+
+_VARIANT_ROLE = re.compile(r"^(?:trainer|combat|trainer/combat|armed|naval|export|transport|ASW|AEW|MP|"
+                           r"improved|modernized|upgraded|land-based|ship-based)$")
+_VARIANT_STOP = re.compile(r"^(?:\d+|[A-Z][a-z]+-[a-z]+.*|.*[,:]|.*\)\W*|(?i:incl|including|probably|possibly|"
+                           r"mainly|some|and|or|of|to|for|from|with|as))$")
+
+
+def comment_variant(comments: str) -> str | None:
+    """The version a row's comments name (``Su-30MKK version`` -> ``Su-30MKK``), or ``None``.
+
+    The variant is the model-like words (a capital or a digit first, at most
+    three, with a bracketed alias) just before ``version`` (singular), past
+    role words such as ``trainer`` or ``armed``.
+
+    >>> [comment_variant(c) for c in ("$1 b deal; Su-30MKK version", "9M38M1 (SA-N-7) version",
+    ...     "Mi-171Sh armed version", "F-16 Block-15 version", "in several versions", "Chinese-produced H/PJ-26 version")]
+    ['Su-30MKK', '9M38M1 (SA-N-7)', 'Mi-171Sh', 'F-16 Block-15', None, 'H/PJ-26']
+    """
+    for clause in comments.split(";"):
+        tokens = clause.split()
+        if "version" not in tokens:
+            continue
+        at = tokens.index("version") - 1
+        while at >= 0 and _VARIANT_ROLE.match(tokens[at]):
+            at -= 1
+        picked: list[str] = []
+        models = 0
+        while at >= 0 and models < 3:
+            token = tokens[at]
+            bracket = token.startswith("(") and token.endswith(")")
+            if not bracket and (not (token[0].isupper() or token[0].isdigit()) or _VARIANT_STOP.match(token)):
+                break
+            picked.insert(0, token)
+            models += not bracket
+            at -= 1
+        while picked and picked[0].startswith("("):
+            picked.pop(0)
+        if picked and not (len(picked) == 1 and fold(picked[0]) in CLASS_NAMES):
+            return " ".join(picked)
+    return None
+
+
+def deal_id(supplier: str, recipient: str, designation: str, order_year: str, row_key: str) -> str:
+    """The deal of one register row: ``deal:sipri-<supplier>-<recipient>-<designation>-<order year>-<row hash>``.
+
+    >>> deal_id("Russia", "China", "Su-35", "2015", "adb75d03f00d")
+    'deal:sipri-russia-china-su-35-2015-adb75d03'
+    >>> deal_id("unknown supplier(s)", "Viet Nam", "ship engine", "(2004)", "0123456789ab")
+    'deal:sipri-unknown-supplier-s-viet-nam-ship-engine-2004-01234567'
+    """
+    parts = [slugify(text, 24) or "x" + short_hash(text, length=6) for text in (supplier, recipient, designation)]
+    parts.append(slugify(order_year) or "undated")
+    return DEAL_PREFIX + "-".join(parts + [row_key[:8]])
+
+
 class _Entities:
     """Resolve or create the states and systems a register names; each created once."""
 
@@ -185,7 +372,7 @@ class _Entities:
         self.new: dict[str, Entity] = {}
 
     def get(self, text: str, types: tuple[str, ...], create_type: str, where: str,
-            attributes: dict | None = None) -> str:
+            attributes: dict | None = None, aliases: tuple[str, ...] = ()) -> str:
         found = self.index.resolve(text, types)
         if found.id:
             if found.id not in self.new:
@@ -208,10 +395,26 @@ class _Entities:
             elif eid not in self.new:
                 self.report.resolved[text] = eid
             return eid
-        entity = Entity(eid, create_type, text, attributes=attributes or {})
+        entity = Entity(eid, create_type, text, tuple(a for a in aliases if fold(a) != fold(text)),
+                        attributes=attributes or {})
         self.new[eid] = entity
         self.index.add(entity)
         self.report.created.append((eid, text, f"not in the store ({where})"))
+        return eid
+
+    def own_item(self, designation: str, name: str, row_key: str, where: str, attributes: dict,
+                 description: str) -> str:
+        """The item of one deal whose designation is generic and whose comments name no model:
+        ``tech:<designation slug>-<row hash>``, never resolved by name."""
+        prefix = self.index.schema.entity_type("technology").prefix
+        eid = self.index.canonical(f"{prefix}:{slugify(designation, 32) or 'item'}-{row_key[:8]}")
+        if eid in self.index.entities:
+            return eid
+        entity = Entity(eid, "technology", name, description=description, attributes=attributes)
+        self.new[eid] = entity
+        self.index.add(entity, names=False)
+        self.report.created.append((eid, name, f"generic designation '{designation}' ({where}): "
+                                               "the comments name no model, so an item of this deal only"))
         return eid
 
 
@@ -277,8 +480,12 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
         "url": DOCUMENT_URL, "kind": "register"}, name, head + 1)]
     entities = _Entities(index, report, name)
     claims: list[RawRecord] = []
+    deals: dict[str, RawRecord] = {}
     by_name = {v: k for k, v in COLUMNS.items()}
-    for first, last, cells, text in _records_of(lines, head + 1, len(header), name, problems):
+    rows = list(_records_of(lines, head + 1, len(header), name, problems))
+    at = columns.get("description")
+    descriptions = frozenset(fold(cells[at]) for _, _, cells, _ in rows if at is not None and cells[at])
+    for first, last, cells, text in rows:
         report.rows += 1
         row = {key: cells[i] for key, i in columns.items()}
         where = f"line {first}" if first == last else f"lines {first}-{last}"
@@ -312,8 +519,29 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
         delivered_q = delivered_q or row.get("delivered_flag") == "?"
         recipient_name, recipient_type = _party(row["recipient"])
         supplier_name, supplier_type = _party(row["supplier"])
-        system = entities.get(row["designation"], ITEM_TYPES, "weapon_system", where,
-                              {"sipri_description": row["description"]} if row.get("description") else None)
+        row_key = short_hash(*cells, length=12)
+        described = {"sipri_description": row["description"]} if row.get("description") else {}
+        designation = " ".join(row["designation"].split())
+        variant = comment_variant(row.get("comments", ""))
+        if is_generic(designation, row.get("description", ""), descriptions):
+            named = generic_item_name(designation, row.get("comments", ""))
+            if named:
+                system = entities.get(named[0], ITEM_TYPES, "technology", where,
+                                      {**described, "sipri_designation": designation}, aliases=(named[1],))
+            else:
+                year = row.get("order_year") or "year of order unknown"
+                system = entities.own_item(
+                    designation, f"{designation} ({supplier_name} for {recipient_name}, {year})", row_key, where,
+                    {**described, "sipri_designation": designation, "sipri_row": row_key},
+                    f"The {designation} of one SIPRI trade register row; the register names no model"
+                    + (f". SIPRI's comments: {row['comments']}" if row.get("comments") else "."))
+        else:
+            system = entities.get(row["designation"], ITEM_TYPES, "weapon_system", where, described or None)
+        item_name = entities.index.entities[system].name
+        if variant is None and fold(designation) != fold(item_name) and fold(designation).startswith(fold(item_name)):
+            variant = designation  # "Su-30MKK" resolved to "Su-30" by an alias: the designation names a variant
+        if variant and fold(variant) == fold(item_name):
+            variant = None
         recipient = None
         if recipient_name.lower().startswith("unknown"):
             report.skipped.append((where, f"recipient '{row['recipient']}' names no one: no transferred_to claims"))
@@ -324,11 +552,13 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
             report.skipped.append((where, f"supplier '{row['supplier']}' names no one: no supplies claims"))
         else:
             supplier = entities.get(supplier_name, SUPPLIER_TYPES, supplier_type, where)
-        row_key = short_hash(*cells, length=12)
+        deal = deal_id(row["supplier"], row["recipient"], designation, row.get("order_year", ""), row_key)
         cite = [{"document": doc, "locator": where, "quote": text}]
         common = {k: row[k] for k in ("description", "condition", "comments") if row.get(k)}
         common.update(tiv)
         common["sipri_row"] = row_key
+        if fold(item_name) != fold(designation):
+            common["designation"] = designation
         phases = []
         if order is not None:
             notes = []
@@ -355,7 +585,7 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
             attrs = {**common, **extra}
             base = {**{k: v for k, v in dates.items() if v}, "status": status,
                     "confidence": UNCERTAIN_CONFIDENCE if uncertain else 0.8, "key": f"sipri {row_key} {phase}",
-                    "citations": cite}
+                    "deal": deal, "citations": cite}
             if quantity is not None:
                 base["quantity"] = quantity
             if notes:
@@ -367,12 +597,16 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
                 claims.append(RawRecord("claims", {**base, "subject": system, "relation": "transferred_to",
                                                    "object": recipient,
                                                    "attributes": {**attrs, "supplier": row["supplier"]}}, name, first))
+        if phases and (supplier or recipient):
+            fields = {"id": deal, "item": system, "supplier": supplier, "recipient": recipient, "variant": variant}
+            deals[deal] = RawRecord("deals", {k: v for k, v in fields.items() if v}, name, first)
     if problems:
         raise ValidationError(problems)
     records.extend(RawRecord("entities", {k: v for k, v in e.to_dict().items() if v not in (None, [], {})}, name, None)
                    for e in entities.new.values())
+    records.extend(deals.values())
     records.extend(claims)
-    report.counts = {"documents": 1, "entities": len(entities.new), "claims": len(claims)}
+    report.counts = {"documents": 1, "entities": len(entities.new), "deals": len(deals), "claims": len(claims)}
     return records, report
 
 

@@ -2,10 +2,16 @@
 
 A mapping says which column holds which claim field (``subject``, ``object``,
 ``relation``, ``date``, ``start``, ``end``, ``status``, ``confidence``,
-``quantity``, ``unit``, ``notes``, ``key``, ``circa``, ``value_amount``,
+``quantity``, ``unit``, ``notes``, ``key``, ``deal``, ``circa``, ``value_amount``,
 ``value_currency``, ``attr.NAME``), and which fields are constants for every row
 (``relation: supplies``). ``subject_type`` / ``object_type`` give the entity type
 of names that match no entity: a column holding a type per row, or a constant.
+
+``deal`` says which transfer (deal) a ``supplies`` / ``transferred_to`` /
+``licensed_to`` row is one side of: rows with the same value are one deal, and
+must agree on its supplier, item and recipient. A value that is not already a
+deal id is slugged (``RU-CN Su-35 2015`` -> ``deal:ru-cn-su-35-2015``); an empty
+cell leaves the row to its implied deal (see :mod:`coopgraph.graph.deals`).
 
 The file itself becomes the cited document (id from the file name, ``kind:
 spreadsheet``, dated by ``doc_date`` or the file's modification date); each claim
@@ -41,6 +47,7 @@ import csv
 import datetime as _dt
 import difflib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,11 +57,13 @@ import yaml
 from coopgraph.graph.errors import Problem, ValidationError
 from coopgraph.graph.model import Entity
 from coopgraph.loaders.records import RawRecord
-from coopgraph.loaders.resolve_names import ImportReport, NameIndex, loose_date, slugify
+from coopgraph.graph.deals import DEAL_PREFIX
+from coopgraph.loaders.resolve_names import ImportReport, NameIndex, loose_date, short_hash, slugify
 
 FIELDS = ("subject", "object", "relation", "date", "start", "end", "status", "confidence", "quantity", "unit",
-          "notes", "key", "circa", "value_amount", "value_currency", "value_estimate", "subject_type", "object_type")
+          "notes", "key", "deal", "circa", "value_amount", "value_currency", "value_estimate", "subject_type", "object_type")
 DATE_FIELDS = ("date", "start", "end")
+_DEAL_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 ENDPOINTS = ("subject", "object")
 
 
@@ -297,6 +306,9 @@ def read_table(path: str | Path, index: NameIndex, mapping: Mapping, *, kind: st
             value = _cell_text(get(key))
             if value:
                 data[key] = value
+        deal = deal_key(_cell_text(get("deal")))
+        if deal:
+            data["deal"] = deal
         circa = _cell_text(get("circa")).lower()
         if circa:
             data["circa"] = circa in ("1", "true", "yes", "y", "x")
@@ -337,6 +349,23 @@ def read_table(path: str | Path, index: NameIndex, mapping: Mapping, *, kind: st
     records.extend(claims)
     report.counts = {"documents": 1, "entities": len(new), "claims": len(claims)}
     return records, report
+
+
+def deal_key(text: str) -> str | None:
+    """A cell's deal as a deal id: kept when it is one, else slugged; ``None`` for an empty cell.
+
+    >>> deal_key("RU-CN Su-35 2015"), deal_key("deal:ru-cn-su-35-2015"), deal_key("ru-cn-su-35-2015"), deal_key("")
+    ('deal:ru-cn-su-35-2015', 'deal:ru-cn-su-35-2015', 'deal:ru-cn-su-35-2015', None)
+    >>> deal_key("東京")
+    'deal:x-681ee300'
+    """
+    text = " ".join(text.split())
+    if not text:
+        return None
+    bare = text[len(DEAL_PREFIX):] if text.startswith(DEAL_PREFIX) else text
+    if _DEAL_SLUG.match(bare):
+        return DEAL_PREFIX + bare
+    return DEAL_PREFIX + (slugify(bare, 120) or "x-" + short_hash(bare))
 
 
 def _check_mapping(mapping: Mapping, header: list[str], name: str, index: NameIndex) -> list[Problem]:

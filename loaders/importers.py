@@ -1,7 +1,7 @@
 """The importers by name, and the one path every import takes into the store.
 
 Each importer reads other people's files into raw records (documents, new
-entities, claims) plus an :class:`~coopgraph.loaders.resolve_names.ImportReport`
+entities, deals, claims) plus an :class:`~coopgraph.loaders.resolve_names.ImportReport`
 of the names it resolved, created or could not place and the rows it skipped.
 :func:`import_file` then validates the records with the same
 :func:`~coopgraph.loaders.validate.validate_records` as ``coopgraph load``,
@@ -30,7 +30,7 @@ Examples
 >>> report = import_file(store, "csv", folder / "deals.csv", mapping=Mapping.from_options(
 ...     ["subject=Seller", "object=Buyer"], ["relation=cooperates_with"], create="firm", doc_date="2024"))
 >>> report.counts, store.counts()["claims"]
-({'documents': 1, 'entities': 2, 'claims': 1}, 1)
+({'documents': 1, 'entities': 2, 'claims': 1, 'deals': 0}, 1)
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from tests.conftest import FIXTURES
 
 SIPRI = FIXTURES / "sipri_small.csv"
 FTM = FIXTURES / "ftm_small.json"
+REGISTER = FIXTURES / "sipri" / "trade-register.csv"  # real: a byte-identical copy of ../shared/data/sipri
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
@@ -32,7 +33,7 @@ def test_sipri_rows_become_dated_cited_claims(store_path):
     report = import_file(store, "sipri", SIPRI)
     assert report.rows == 5
     # 4 rows x (supplies + transferred_to) x (order + delivery), the unknown supplier's row only transferred_to
-    assert report.counts == {"documents": 1, "entities": 5, "claims": 18}
+    assert report.counts == {"documents": 1, "entities": 5, "deals": 5, "claims": 18}
     assert store.counts()["claims"] == before["claims"] + 18
     doc = store.dataset().documents["sipri-trade-register-2024-10-13"]
     assert (doc.kind, doc.date) == ("register", "2024-10-13") and "SIPRI" in doc.publisher
@@ -108,6 +109,135 @@ def test_sipri_without_header_is_a_clear_error(run, store_path, tmp_path):
     assert "no header line naming Recipient, Supplier and Weapon designation" in result.output
 
 
+REGISTER_HEAD = ("Source: SIPRI Arms Transfers Database (c) SIPRI.\nData generated: 13 Oct 2024 2:20:11 PM\n"
+                 "Recipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,Weapon description,"
+                 "Number delivered, ,Year(s) of delivery,status,Comments,SIPRI TIV per unit,"
+                 "SIPRI TIV for total order,SIPRI TIV of delivered weapons\n")
+
+
+def write_register(path: Path, rows: list[str]) -> Path:
+    path.write_bytes((REGISTER_HEAD + "\n".join(rows) + "\n").encode("latin-1"))
+    return path
+
+
+def test_sipri_every_row_is_one_deal(store_path):
+    from coopgraph.loaders.import_sipri import deal_id
+
+    store = open_store(store_path)
+    import_file(store, "sipri", SIPRI)
+    data = store.dataset()
+    sipri = [c for c in data.claims.values() if c.key and c.key.startswith("sipri ")]
+    assert len(sipri) == 18 and all(c.deal and c.deal.startswith("deal:sipri-") for c in sipri)
+    by_row: dict[str, set[str]] = {}
+    for claim in sipri:
+        by_row.setdefault(claim.attributes["sipri_row"], set()).add(claim.deal)
+    assert len(by_row) == 5 and all(len(deals) == 1 for deals in by_row.values())  # one deal a row
+    assert len({d for deals in by_row.values() for d in deals}) == 5                 # and a deal of its own
+    su35 = claims_where(store, subject="state:russia", relation="supplies", object="system:su-35", date="2015")[0]
+    assert su35.deal == deal_id("Russia", "China", "Su-35", "2015", su35.attributes["sipri_row"])
+    assert su35.deal.startswith("deal:sipri-russia-china-su-35-2015-")
+    deal = data.deals[su35.deal]
+    assert (deal.supplier, deal.item, deal.recipient) == ("state:russia", "system:su-35", "state:china")
+    row = su35.attributes["sipri_row"]
+    assert {c.deal for c in sipri if c.attributes["sipri_row"] == row and c.relation == "transferred_to"} == {su35.deal}
+    hawk = data.deals[claims_where(store, subject="system:hawk-x", relation="transferred_to")[0].deal]
+    assert (hawk.supplier, hawk.item, hawk.recipient) == (None, "system:hawk-x", "state:freedonia")
+    graph = store.graph()  # the graph's deals: each row's claims together, nothing joined across rows
+    assert graph.graph["deals"][su35.deal]["suppliers"] == ["state:russia"]
+    assert graph.graph["deals"][su35.deal]["recipients"] == ["state:china"]
+    assert len(graph.graph["deals"][su35.deal]["claims"]) == 4
+
+
+def test_sipri_two_orders_of_one_system_are_two_deals(store_path, tmp_path):
+    path = write_register(tmp_path / "register.csv", [
+        "Freedonia,Ruritania,2001,,4,,Falcon-9X,fighter aircraft,4,,2003,New,,10,40,40",
+        "Freedonia,Ruritania,2010,,6,,Falcon-9X,fighter aircraft,6,,2012,New,,10,60,60",
+        "Freedonia,Ruritania,2010,,6,,Falcon-9X,fighter aircraft,6,,2012,New,,10,60,60"])  # listed twice
+    store = open_store(store_path)
+    report = import_file(store, "sipri", path)
+    assert report.counts["deals"] == 2
+    deals = [d for d in store.dataset().deals.values() if d.item == "system:falcon-9x"]
+    assert sorted(d.id.rsplit("-", 2)[1] for d in deals) == ["2001", "2010"]
+    assert {(d.supplier, d.recipient) for d in deals} == {("state:ruritania", "state:freedonia")}
+
+
+def test_sipri_deal_ids_are_stable_across_reimports(store_path, tmp_path):
+    store = open_store(store_path)
+    first = import_file(store, "sipri", SIPRI)
+    once = store.dataset()
+    copy = tmp_path / "copy of the register.csv"
+    copy.write_bytes(SIPRI.read_bytes())
+    second = import_file(store, "sipri", copy)  # the same rows from another path
+    assert store.dataset() == once
+    assert first.counts["deals"] == second.counts["deals"] == 5
+
+
+def test_sipri_variant_from_the_comments(store_path, tmp_path):
+    from coopgraph.graph.model import Dataset, Entity
+    from coopgraph.loaders.import_sipri import read_sipri
+    from coopgraph.loaders.resolve_names import NameIndex
+
+    path = write_register(tmp_path / "register.csv", [
+        "China,Russia,1999,,38,,Su-30,FGA aircraft,38,,2000; 2001,New,$1.8 b deal; Su-30MKK version,35,1330,1330",
+        "China,Russia,2003,,24,,Su-30MK2,FGA aircraft,24,,2004,New,,35,840,840",
+        "China,Russia,2005,,10,,Su-30,FGA aircraft,10,,2006,New,in several versions,35,350,350"])
+    su30 = Entity("system:su-30", "weapon_system", "Su-30", ("Su-30MK2",))
+    records, _ = read_sipri(path, NameIndex(Dataset(entities={su30.id: su30})))
+    deals = [r.data for r in records if r.kind == "deals"]
+    assert [(d["item"], d.get("variant")) for d in deals] == [
+        ("system:su-30", "Su-30MKK"),   # the comments name the version
+        ("system:su-30", "Su-30MK2"),   # the designation is a longer name of the entity it resolved to
+        ("system:su-30", None)]
+    store = open_store(store_path)
+    import_file(store, "sipri", path)
+    stored = [d for d in store.dataset().deals.values() if d.id.startswith("deal:sipri-russia-china-su-30-1999-")]
+    assert [d.variant for d in stored] == ["Su-30MKK"]
+
+
+def test_sipri_generic_designations_never_join_deals(store_path, tmp_path):
+    path = write_register(tmp_path / "register.csv", [
+        "Viet Nam,Ukraine,1994,,4,,ship engine,ship engine,4,,1996,New,DR-77 (8008hp) gas turbine; for 2 Project-1241 "
+        "(Tarantul) FAC from Russia,2,8,8",
+        "India,Ukraine,1990,,6,,ship engine,ship engine,6,,1992,New,DR-77 (8008hp) gas turbine; for 6 Tarantul (Veer) "
+        "FAC from Russia,2,12,12",
+        "India,Ukraine,2009,,208,?,aircraft engine,aircraft engine,110,?,2011; 2012,New,Motor-Sich AI-20D-5M (3500hp) "
+        "turboprop for modernization of 104 An-32 transport aircraft,1,208,110",
+        "Pakistan,Germany,1990,,4,,ship engine,ship engine,4,,1992,New,MTU 2990hp diesel engine for 2 Jalalat FAC,1,4,4",
+        "Pakistan,Germany,1990,,4,,ship engine,ship engine,4,,1993,New,MTU 2990hp diesel engine for 2 Jalalat-2 FAC,1,4,4",
+        "India,Israel,2001,,6,,air refuel system,air refuel system,6,,2003,New,For 6 Il-78 tanker aircraft,3,18,18",
+        "China,Ukraine,2011,,50,,vehicle engine,vehicle engine,50,?,2013,New,Malyshev 6TD-2E (1200hp) diesel engine; "
+        "probably for tank produced in China,0.3,15,15"])
+    store = open_store(store_path)
+    report = import_file(store, "sipri", path)
+    data = store.dataset()
+    assert not [e for e in data.entities.values()
+                if e.name.lower() in ("ship engine", "aircraft engine", "vehicle engine", "air refuel system")]
+    items = {}
+    for deal in data.deals.values():
+        items.setdefault(deal.item, []).append(deal)
+    # the comments name the model: that model, one entity however many deals name it
+    assert sorted((d.supplier, d.recipient) for d in items["tech:dr-77"]) == [("state:ukraine", "state:india"),
+                                                                          ("state:ukraine", "state:viet-nam")]
+    ai20 = data.entities["tech:ai-20d-5m"]
+    assert (ai20.type, ai20.name, ai20.aliases) == ("technology", "AI-20D-5M", ("Motor-Sich AI-20D-5M",))
+    assert ai20.attributes["sipri_designation"] == "aircraft engine"
+    assert data.entities["tech:6td-2e"].name == "6TD-2E"
+    # no model named: an item of the deal's own, named for the deal
+    own = {eid: e for eid, e in data.entities.items() if eid.startswith(("tech:ship-engine-", "tech:air-refuel-system-"))}
+    assert len(own) == 3 and all(len(items[eid]) == 1 for eid in own)
+    assert sorted(e.name for e in own.values()) == ["air refuel system (Israel for India, 2001)",
+                                                    "ship engine (Germany for Pakistan, 1990)",
+                                                    "ship engine (Germany for Pakistan, 1990)"]
+    assert all("MTU 2990hp" in e.description for e in own.values() if "Pakistan" in e.name)
+    claims = [c for c in data.claims.values() if c.object == "tech:dr-77" and c.relation == "supplies"]
+    assert {c.attributes["designation"] for c in claims} == {"ship engine"}
+    assert {c.deal for c in claims} == {d.id for d in items["tech:dr-77"]}
+    assert {eid for eid, _, _ in report.created} >= set(own) | {"tech:dr-77", "tech:ai-20d-5m"}
+    again = store.dataset()
+    second = import_file(store, "sipri", path)
+    assert store.dataset() == again and second.created == []
+
+
 # -- FollowTheMoney ----------------------------------------------------------------------
 
 
@@ -115,7 +245,8 @@ def test_ftm_entities_and_relations(store_path):
     store = open_store(store_path)
     report = import_file(store, "ftm", FTM)
     assert report.rows == 11
-    assert report.counts == {"documents": 2, "entities": 6, "claims": 7}  # 6 + the person-owned Ownership (owned_by)
+    # 6 + the person-owned Ownership (owned_by); FtM makes no transfers, so no deals
+    assert report.counts == {"documents": 2, "entities": 6, "deals": 0, "claims": 7}
     assert report.resolved["Rostec"] == "firm:rostec"  # not duplicated
     assert sum(1 for e in store.dataset().entities.values() if e.name == "Rostec") == 1
     acme = [e for e in store.dataset().entities.values() if e.name == "Acme Drone Works"][0]
@@ -287,6 +418,44 @@ def test_hostile_strings_survive(store_path, tmp_path):
     assert store.dataset() == again
 
 
+def test_table_deal_column_ties_both_sides_of_a_transfer(run, store_path, tmp_path):
+    sold = write_csv(tmp_path / "sold.csv", [["Seller", "Item", "Year", "Deal"],
+                                             ["Russia", "Su-35", "2015", "RU-CN Su-35 2015"],
+                                             ["Russia", "S-400", "2014", ""]])
+    bought = write_csv(tmp_path / "bought.csv", [["Item", "Buyer", "Year", "Deal"],
+                                                 ["Su-35", "China", "2015", "RU-CN Su-35 2015"]])
+    result = run("import", "csv", sold, "--map", "subject=Seller", "--map", "object=Item", "--map", "date=Year",
+                 "--map", "deal=Deal", "--set", "relation=supplies", "--doc-date", "2024", "--store", store_path)
+    assert result.exit_code == 0, result.output
+    result = run("import", "csv", bought, "--map", "subject=Item", "--map", "object=Buyer", "--map", "date=Year",
+                 "--map", "deal=Deal", "--set", "relation=transferred_to", "--doc-date", "2024", "--store", store_path)
+    assert result.exit_code == 0, result.output
+    store = open_store(store_path)
+    deal = store.dataset().deals["deal:ru-cn-su-35-2015"]  # the cell, slugged
+    assert (deal.supplier, deal.item, deal.recipient) == ("state:russia", "system:su-35", "state:china")
+    tied = [c for c in store.dataset().claims.values() if c.deal == "deal:ru-cn-su-35-2015"]
+    assert {(c.relation, c.citations[0].document) for c in tied} >= {("supplies", "sold.csv"),
+                                                                     ("transferred_to", "bought.csv")}
+    untied = claims_where(store, subject="state:russia", relation="supplies", object="system:s-400", date="2014")
+    assert len(untied) == 1 and untied[0].deal is None  # an empty cell: its implied deal
+
+
+def test_table_deal_must_agree_and_belong_to_a_transfer(run, store_path, tmp_path):
+    path = write_csv(tmp_path / "sold.csv", [["Seller", "Item", "Deal"], ["Russia", "Su-35", "d1"],
+                                             ["Russia", "S-400", "d1"]])
+    before = store_path.read_bytes()
+    result = run("import", "csv", path, "--map", "subject=Seller", "--map", "object=Item", "--map", "deal=Deal",
+                 "--set", "relation=supplies", "--store", store_path)
+    assert result.exit_code == 1
+    assert f"{path}:3: field 'object': claim of deal 'deal:d1' names item system:s-400" in result.output
+    states = write_csv(tmp_path / "states.csv", DEALS[:2])
+    result = run("import", "csv", states, "--map", "subject=Supplier", "--map", "object=Recipient", "--set", "deal=d2",
+                 "--set", "relation=arms_transfers_to", "--store", store_path)
+    assert result.exit_code == 1
+    assert f"{states}:2: field 'deal': a 'arms_transfers_to' claim is not part of a transfer" in result.output
+    assert store_path.read_bytes() == before
+
+
 # -- merge decisions -----------------------------------------------------------------------
 
 
@@ -318,6 +487,63 @@ def test_merge_folds_a_claim_into_an_equal_one_and_unmerge_restores_both(store_p
     assert len(folded) == 1 and [c.locator for c in folded[0].citations] == ["row 2", "row 3"]
     unmerge_entity(store, "firm:zenda-twin-2")
     assert store.dataset() == before
+
+
+def test_merge_redirects_deals_and_unmerge_restores_them(store_path):
+    from coopgraph.graph.model import Dataset, Deal
+
+    store = open_store(store_path)
+    import_file(store, "sipri", SIPRI)
+    # a declared deal with a variant and notes, which a merge must carry over untouched
+    store.write(Dataset(deals={"deal:rr-fr-hawk": Deal("deal:rr-fr-hawk", "system:hawk-x", "state:ruritania",
+                                                       "state:freedonia", "Hawk-X2", "Hawk-X2 trainers", "made up")}))
+    before = store.dataset()
+    deals_of = {d.id for d in before.deals.values() if "state:ruritania" in (d.supplier, d.recipient)}
+    assert len(deals_of) == 3  # supplier of the Épée-9 and of the declared deal, recipient of the Type-99X
+    result = merge_entities(store, "state:russia", "state:ruritania", note="test")
+    assert result["deals_redirected"] == 3
+    merged = store.dataset()
+    assert not [d for d in merged.deals.values() if "state:ruritania" in d.parties]
+    declared = merged.deals["deal:rr-fr-hawk"]
+    assert (declared.supplier, declared.variant, declared.name, declared.notes) == (
+        "state:russia", "Hawk-X2", "Hawk-X2 trainers", "made up")
+    type99 = [d for d in merged.deals.values() if d.item == "system:type-99x"][0]
+    assert (type99.supplier, type99.recipient) == ("state:china", "state:russia")
+    graph = store.graph()
+    assert graph.graph["deals"][type99.id]["recipients"] == ["state:russia"]
+    unmerge_entity(store, "state:ruritania")
+    assert store.dataset() == before
+
+
+def test_merge_of_an_item_moves_its_deals_and_a_deal_without_a_record_is_undone(store_path):
+    from coopgraph.graph.model import Citation, Claim, Dataset
+
+    store = open_store(store_path)
+    import_file(store, "sipri", SIPRI)
+    cite = (Citation("sipri-trade-register-2024-10-13", "line 99", "made up"),)
+    # a deal the store knows only from a claim naming it (no deals record)
+    bare = Claim("state:china", "supplies", "system:type-99x", date="2020", citations=cite, deal="deal:bare")
+    store.write(Dataset(claims={bare.id: bare}))  # straight into the store: no deals record is written
+    before = store.dataset()
+    assert "deal:bare" not in before.deals
+    result = merge_entities(store, "system:su-35", "system:type-99x")
+    assert result["deals_redirected"] == 1  # the register row's; 'deal:bare' has no record to redirect
+    merged = store.dataset()
+    assert merged.deals["deal:bare"].item == "system:su-35"  # validation recorded it, with the new item
+    type99 = [d for d in before.deals.values() if d.item == "system:type-99x"][0]
+    assert merged.deals[type99.id].item == "system:su-35"
+    assert all(c.object != "system:type-99x" and c.subject != "system:type-99x" for c in merged.claims.values())
+    unmerge_entity(store, "system:type-99x")
+    assert store.dataset() == before
+
+
+def test_merge_command_reports_deals(run, store_path):
+    assert run("import", "sipri", SIPRI, "--store", store_path).exit_code == 0
+    result = run("merge", "state:russia", "state:ruritania", "--store", store_path)
+    assert result.exit_code == 0, result.output
+    assert "2 deal(s) redirected" in result.output
+    result = run("unmerge", "Ruritania", "--store", store_path)
+    assert result.exit_code == 0 and "2 deal(s) restored" in result.output
 
 
 def test_importers_consult_merge_decisions(store_path):
@@ -366,14 +592,25 @@ def test_import_dry_run_writes_nothing_and_mapping_options_need_csv(run, store_p
     assert run("import", "geojson", SIPRI, "--store", store_path).exit_code == 2
 
 
-# -- the real files in ../shared/data --------------------------------------------------------
+# -- the real files: the SIPRI register in tests/fixtures/sipri, the rest in ../shared/data ------------
 
 
-@pytest.mark.skipif(not (SHARED / "sipri" / "trade-register.csv").exists(), reason="../shared/data/sipri is absent")
+def test_register_fixture_is_the_shared_file_byte_for_byte():
+    import hashlib
+
+    digest = hashlib.sha256(REGISTER.read_bytes()).hexdigest()
+    assert digest == "34ea7699f3edbeecc6171f01b36bef9198a0aa8525c4227f5bf4d64f7903d37c"  # as PROVENANCE.md says
+    assert f"sha256 `{digest}`" in (REGISTER.parent / "PROVENANCE.md").read_text(encoding="utf-8")
+    if (SHARED / "sipri").is_dir():
+        for name in ("trade-register.csv", "PROVENANCE.md"):
+            assert (REGISTER.parent / name).read_bytes() == (SHARED / "sipri" / name).read_bytes()
+
+
 def test_real_sipri_register_every_row_becomes_claims_or_is_skipped(store_path):
     store = open_store(store_path)
-    report = import_file(store, "sipri", SHARED / "sipri" / "trade-register.csv")
+    report = import_file(store, "sipri", REGISTER)
     assert report.rows == 2643  # PROVENANCE.md: 2,643 records, one broken over two lines
+    assert report.counts["deals"] == report.rows  # one deal a row
     data = store.dataset()
     doc = data.documents["sipri-trade-register-2024-10-13"]
     cited = {cit.locator for c in data.claims.values() for cit in c.citations if cit.document == doc.id}
@@ -387,6 +624,23 @@ def test_real_sipri_register_every_row_becomes_claims_or_is_skipped(store_path):
     assert report.resolved["Soviet Union"] == "state:soviet-union"
     assert not [e for e in report.created if e[1] in ("China", "Russia", "United States", "Soviet Union")]
     assert {"state:india", "state:viet-nam", "state:thailand"} <= {eid for eid, _, _ in report.created}
+    sipri_deals = {d.id: d for d in data.deals.values() if d.id.startswith("deal:sipri-")}
+    assert len(sipri_deals) == 2643
+    assert {c.deal for c in data.claims.values() if c.key and c.key.startswith("sipri ")} == set(sipri_deals)
+    # generic designations: 130 rows; 120 name a model in their comments, 10 get an item of their own
+    generic = {"ship engine", "vehicle engine", "aircraft engine", "air refuel system", "air-independent ship engine"}
+    assert not [e for e in data.entities.values() if e.name in generic]
+    by_designation = {}
+    for claim in data.claims.values():
+        if claim.deal in sipri_deals and claim.attributes.get("designation") in generic:
+            by_designation.setdefault(claim.deal, sipri_deals[claim.deal].item)
+    assert len(by_designation) == 130
+    own = {item for item in by_designation.values() if any(item.startswith(f"tech:{g.replace(' ', '-')}-") for g in generic)}
+    assert len(own) == 10 and sum(1 for item in by_designation.values() if item in own) == 10
+    assert sum(1 for item in by_designation.values() if item == "tech:dr-77") == 4
+    assert data.entities["tech:ai-20d-5m"].aliases == ("Motor-Sich AI-20D-5M",)
+    again = store.dataset()
+    assert import_file(store, "sipri", REGISTER).created == [] and store.dataset() == again
 
 
 @pytest.mark.skipif(not (SHARED / "ftm").is_dir(), reason="../shared/data/ftm is absent")
