@@ -185,7 +185,7 @@ def chains(
     schema = schema or load_schema()
     source_set = select(graph, sources, schema) if not isinstance(sources, set) else sources
     target_set = select(graph, targets, schema) if not isinstance(targets, set) else targets
-    flow = FlowGraph(graph, claim_filter, schema=schema)
+    flow = FlowGraph.of(graph, claim_filter, schema)
     via_types = set(via) if via else set(schema.entity_types) - set(OPAQUE_TYPES)
     for etype in via_types:
         schema.entity_type(etype)

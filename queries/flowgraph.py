@@ -167,6 +167,20 @@ class FlowGraph:
             self.succ.setdefault(a, {}).setdefault(b, []).extend(evidence)
             self.pred.setdefault(b, {}).setdefault(a, [])
 
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = None, schema: Schema | None = None) -> "FlowGraph":
+        """The flow view of ``graph`` under ``claim_filter``, built once per graph and filter.
+
+        The graph is taken as read-only once built (as ``store.graph()`` is): reports that
+        search it many times (impact, the dossier, a loop over pairs) share one view.
+        """
+        cache = graph.graph.setdefault("_flow_views", {})
+        key = (claim_filter, id(schema) if schema is not None else None)
+        view = cache.get(key)
+        if view is None:
+            view = cache[key] = cls(graph, claim_filter, schema=schema)
+        return view
+
     def info(self, node: str) -> dict[str, Any]:
         """A node's attributes: the entity's, or for a deal ``type`` "deal", its item's ``name`` and the deal's summary."""
         if node in self.graph:

@@ -97,7 +97,7 @@ def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterabl
     removed = {resolve_node(graph, r) for r in remove}
     source_set = select(graph, sources, schema) - removed
     target_set = select(graph, targets, schema) - removed
-    flow_before = FlowGraph(graph, claim_filter, schema=schema)
+    flow_before = FlowGraph.of(graph, claim_filter, schema)
     flow_after = FlowGraph(graph, claim_filter, removed=removed, schema=schema)
     # a deal of a removed item is removed with it
     removed_deals = {d for d, deal in flow_before.deals.items() if deal["item"] in removed}

@@ -18,7 +18,6 @@ change between the queries here, so the test builds that view once too.
 from __future__ import annotations
 
 import csv
-import importlib
 import itertools
 import shutil
 import time
@@ -91,27 +90,7 @@ def register(tmp_path_factory, bundled_store_file):
     store.close()
 
 
-@pytest.fixture
-def flow_built_once(monkeypatch):
-    """Let every chain search of this test share one flow view per graph (the graph does not change)."""
-    # the module itself: the package's attribute 'chains' is the function of that name
-    chains_module = importlib.import_module("coopgraph.queries.chains")
-    real = getattr(chains_module, "FlowGraph", None)
-    if real is None:  # the search builds its view some other way: nothing to share
-        return
-    built: dict[int, object] = {}
-
-    def once(graph, claim_filter=None, *args, **kwargs):
-        if claim_filter is not None or args or kwargs.get("removed"):
-            return real(graph, claim_filter, *args, **kwargs)
-        if id(graph) not in built:
-            built[id(graph)] = real(graph, claim_filter, *args, **kwargs)
-        return built[id(graph)]
-
-    monkeypatch.setattr(chains_module, "FlowGraph", once)
-
-
-def test_register_only_chains_name_a_register_pair(register, flow_built_once):
+def test_register_only_chains_name_a_register_pair(register):
     from coopgraph.queries import chains
 
     graph, document, pairs = register["graph"], register["document"], register["pairs"]
@@ -141,7 +120,7 @@ def test_register_only_chains_name_a_register_pair(register, flow_built_once):
     assert elapsed < 60, f"the {len(suppliers) * len(recipients)} chain searches took {elapsed:.0f} s"
 
 
-def test_belarus_to_india_gives_no_chain(register, flow_built_once):
+def test_belarus_to_india_gives_no_chain(register):
     from coopgraph.queries import chains
 
     assert ("state:belarus", "state:india") not in register["pairs"]
