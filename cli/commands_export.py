@@ -36,7 +36,10 @@ def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, li
       neo4j-csv  a directory of CSV files for 'neo4j-admin database import full'
       cypher     a MERGE script for cypher-shell (any Neo4j)
       csv        one row per claim and citation, for spreadsheets
-      xlsx       the same plus sheets of entities and documents
+      xlsx       the same plus sheets of entities, documents and deals
+
+    In the graph formats each deal (transfer) is a 'Deal' node: its claims run
+    supplier -> deal -> recipient, and a DEAL_ITEM link joins it to its item.
 
     The options narrow the export the way they narrow the reports. PATH is
     written to a temporary name and renamed, so an error never leaves a

@@ -2,9 +2,11 @@
 
 Loading creates uniqueness constraints (or indexes) first, then sends
 ``UNWIND $rows`` batches that ``MERGE`` on stable ids, so loading twice changes
-nothing and a large load is fast. Labels and relationship types come only from
-the schema, checked before they are formatted into a statement; every value
-travels as a parameter. A failed batch raises :class:`BatchError` naming the
+nothing and a large load is fast. The graph model (deals as ``:Deal`` nodes that
+their claims pass through) is :mod:`coopgraph.graph.neo4j_model`'s. Labels and
+relationship types come only from the schema and that model's declared names
+(``Deal``, ``DEAL_ITEM``), checked before they are formatted into a statement;
+every value travels as a parameter. A failed batch raises :class:`BatchError` naming the
 rows it held; re-running the load completes it.
 
 The password is never an argument on a command line: the CLI reads it from
@@ -23,8 +25,9 @@ from typing import Any, Callable, Iterator
 from coopgraph.graph.errors import StoreError
 from coopgraph.graph.model import Claim, Dataset, Entity
 from coopgraph.graph.neo4j_model import (
-    claim_from_properties, claim_properties, document_from_properties, document_properties, entity_from_properties,
-    entity_properties, without_nulls,
+    ENTITY_LABEL, claim_from_properties, claim_properties, deal_from_properties, deal_item_links, deal_item_type,
+    deal_label, deal_nodes, deal_properties, document_from_properties, document_properties, entity_from_properties,
+    entity_properties, route, without_nulls,
 )
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.graph.store import Store
@@ -77,11 +80,13 @@ class Dialect:
 NEO4J = Dialect("neo4j", (
     "CREATE CONSTRAINT coopgraph_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT coopgraph_document_id IF NOT EXISTS FOR (d:Document) REQUIRE d.id IS UNIQUE",
+    "CREATE CONSTRAINT coopgraph_deal_id IF NOT EXISTS FOR (d:Deal) REQUIRE d.id IS UNIQUE",
 ))
 # FalkorDB takes unique constraints only as a Redis command; over Bolt an index gives the fast MERGE look-up.
 FALKORDB = Dialect("falkordb", (
     "CREATE INDEX FOR (n:Entity) ON (n.id)",
     "CREATE INDEX FOR (d:Document) ON (d.id)",
+    "CREATE INDEX FOR (d:Deal) ON (d.id)",
 ), _escape_for_inlining, max_bytes=3000)
 # FalkorDB 4.16's Bolt endpoint crashes (the whole server) when a statement with its inlined
 # parameters passes about 4 KB (measured: 4,050 bytes work, 4,080 do not); 3,000 leaves room.
@@ -90,39 +95,70 @@ DIALECTS = {d.name: d for d in (NEO4J, FALKORDB)}
 # -- statements (labels and types are formatted in only after the schema has checked them) --------------
 DOCUMENTS_MERGE = "UNWIND $rows AS row MERGE (d:Document {id: row.id}) SET d = row"
 ENTITIES_MERGE = "UNWIND $rows AS row MERGE (n:Entity {{id: row.id}}) SET n = row SET n:{label}"
+# a deal with a record: its properties are the record's; a deal without one (implied, or named by claims only)
+# is created once and never overwrites a node that has a record
+DEALS_MERGE = "UNWIND $rows AS row MERGE (d:{deal} {{id: row.id}}) SET d = row"
+DEAL_NODES_MERGE = "UNWIND $rows AS row MERGE (d:{deal} {{id: row.id}}) ON CREATE SET d = row"
 CLAIMS_MERGE = ("UNWIND $rows AS row MATCH (s:Entity {{id: row.s}}) MATCH (o:Entity {{id: row.o}}) "
                 "MERGE (s)-[r:{rel_type} {{claim_id: row.props.claim_id}}]->(o) SET r = row.props")
 CLAIM_MERGE_ONE = ("MATCH (s:Entity {{id: $s}}) MATCH (o:Entity {{id: $o}}) "
                    "MERGE (s)-[r:{rel_type} {{claim_id: $claim_id}}]->(o) SET r = $props")
+# a claim with a deal role runs supplier -> deal or deal -> recipient: {start}/{end} are Entity or the deal label
+DEAL_CLAIMS_MERGE = ("UNWIND $rows AS row MATCH (s:{start} {{id: row.s}}) MATCH (o:{end} {{id: row.o}}) "
+                     "MERGE (s)-[r:{rel_type} {{claim_id: row.props.claim_id}}]->(o) SET r = row.props")
+DEAL_CLAIM_MERGE_ONE = ("MATCH (s:{start} {{id: $s}}) MATCH (o:{end} {{id: $o}}) "
+                        "MERGE (s)-[r:{rel_type} {{claim_id: $claim_id}}]->(o) SET r = $props")
+# the structural deal -> item link (no claim), and the deal's display label from its item's name
+DEAL_ITEMS_MERGE = ("UNWIND $rows AS row MATCH (d:{deal} {{id: row.d}}) MATCH (i:Entity {{id: row.i}}) "
+                    "MERGE (d)-[:{deal_item}]->(i) "
+                    "SET d.label = coalesce(d.name, CASE WHEN d.variant IS NULL THEN i.name "
+                    "ELSE i.name + ' (' + d.variant + ')' END)")
 ENTITY_MERGE_ONE = "MERGE (n:Entity {{id: $id}}) SET n = $props SET n:{label}"
-DELETE_ALL = "MATCH (n) WHERE n:Entity OR n:Document DETACH DELETE n"
+DELETE_ALL = "MATCH (n) WHERE n:Entity OR n:Document OR n:Deal DETACH DELETE n"
 READ_DOCUMENTS = "MATCH (d:Document) RETURN properties(d) AS p ORDER BY p.id"
 READ_ENTITIES = "MATCH (n:Entity) RETURN properties(n) AS p ORDER BY p.id"
-READ_CLAIMS = "MATCH (s:Entity)-[r]->(o:Entity) WHERE r.claim_id IS NOT NULL RETURN s.id AS s, o.id AS o, properties(r) AS p"
+READ_DEALS = "MATCH (d:Deal) WHERE d.has_record = true RETURN properties(d) AS p ORDER BY p.id"
+READ_CLAIMS = "MATCH (s)-[r]->(o) WHERE r.claim_id IS NOT NULL RETURN s.id AS s, o.id AS o, properties(r) AS p"
 READ_ENTITY = "MATCH (n:Entity {id: $id}) RETURN properties(n) AS p"
 FIND_ENTITIES = ("MATCH (n:Entity) WHERE toLower(n.id) CONTAINS $text OR toLower(n.name) CONTAINS $text "
                  "OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) CONTAINS $text) "
                  "RETURN properties(n) AS p ORDER BY CASE WHEN toLower(n.name) = $text THEN 0 ELSE 1 END, p.id LIMIT $limit")
-CLAIMS_OF = ("MATCH (s:Entity)-[r]->(o:Entity) WHERE (s.id = $id OR o.id = $id) AND r.claim_id IS NOT NULL "
-             "RETURN s.id AS s, o.id AS o, properties(r) AS p")
+# the entity's own relationships, then the claims of the deals whose item it is
+CLAIMS_OF = ("MATCH (n:Entity {id: $id})-[r]-() WHERE r.claim_id IS NOT NULL "
+             "RETURN startNode(r).id AS s, endNode(r).id AS o, properties(r) AS p "
+             "UNION ALL "
+             "MATCH (n:Entity {id: $id})<-[:DEAL_ITEM]-(:Deal)-[r]-() WHERE r.claim_id IS NOT NULL "
+             "RETURN startNode(r).id AS s, endNode(r).id AS o, properties(r) AS p")
 COUNT_DOCUMENTS = "MATCH (d:Document) RETURN count(d) AS n"
 COUNT_ENTITIES = "MATCH (n:Entity) RETURN count(n) AS n"
-COUNT_CLAIMS = "MATCH (:Entity)-[r]->(:Entity) WHERE r.claim_id IS NOT NULL RETURN count(r) AS n, sum(size(r.documents)) AS c"
+COUNT_DEALS = "MATCH (d:Deal) WHERE d.has_record = true RETURN count(d) AS n"
+COUNT_CLAIMS = "MATCH ()-[r]->() WHERE r.claim_id IS NOT NULL RETURN count(r) AS n, sum(size(r.documents)) AS c"
 DETECT_NEO4J = "CALL dbms.components() YIELD name RETURN name"
 
 
 def statements(schema: Schema | None = None) -> dict[str, str]:
     """Every statement the store can send, with each schema label and type filled in (for linting)."""
     schema = schema or load_schema()
-    templates = {"ENTITIES_MERGE", "ENTITY_MERGE_ONE", "CLAIMS_MERGE", "CLAIM_MERGE_ONE"}
+    templates = {"ENTITIES_MERGE", "ENTITY_MERGE_ONE", "CLAIMS_MERGE", "CLAIM_MERGE_ONE", "DEALS_MERGE",
+                 "DEAL_NODES_MERGE", "DEAL_CLAIMS_MERGE", "DEAL_CLAIM_MERGE_ONE", "DEAL_ITEMS_MERGE"}
     out = {name: value for name, value in globals().items()
            if name.isupper() and isinstance(value, str) and name not in templates and " " in value}
     for etype in schema.entity_types:
         out[f"ENTITIES_MERGE[{etype}]"] = ENTITIES_MERGE.format(label=schema.label(etype))
         out[f"ENTITY_MERGE_ONE[{etype}]"] = ENTITY_MERGE_ONE.format(label=schema.label(etype))
+    deal, roles = deal_label(schema), schema.deal_relations
+    out["DEALS_MERGE"] = DEALS_MERGE.format(deal=deal)
+    out["DEAL_NODES_MERGE"] = DEAL_NODES_MERGE.format(deal=deal)
+    out["DEAL_ITEMS_MERGE"] = DEAL_ITEMS_MERGE.format(deal=deal, deal_item=deal_item_type(schema))
     for relation in schema.relation_types:
-        out[f"CLAIMS_MERGE[{relation}]"] = CLAIMS_MERGE.format(rel_type=schema.rel_type(relation))
-        out[f"CLAIM_MERGE_ONE[{relation}]"] = CLAIM_MERGE_ONE.format(rel_type=schema.rel_type(relation))
+        rel_type = schema.rel_type(relation)
+        out[f"CLAIMS_MERGE[{relation}]"] = CLAIMS_MERGE.format(rel_type=rel_type)
+        out[f"CLAIM_MERGE_ONE[{relation}]"] = CLAIM_MERGE_ONE.format(rel_type=rel_type)
+        if relation in roles:
+            start, end = (ENTITY_LABEL, deal) if roles[relation] == "supplier" else (deal, ENTITY_LABEL)
+            out[f"DEAL_CLAIMS_MERGE[{relation}]"] = DEAL_CLAIMS_MERGE.format(start=start, end=end, rel_type=rel_type)
+            out[f"DEAL_CLAIM_MERGE_ONE[{relation}]"] = DEAL_CLAIM_MERGE_ONE.format(start=start, end=end,
+                                                                                  rel_type=rel_type)
     for dialect in DIALECTS.values():
         for i, text in enumerate(dialect.constraints):
             out[f"{dialect.name}.constraint[{i}]"] = text
@@ -217,6 +253,7 @@ class BoltStore(Store):
         self.batch_size = batch_size
         self.progress = progress
         self.schema = schema or load_schema()
+        deal_label(self.schema), deal_item_type(self.schema)  # the model's own names must not clash with the schema's
         self.driver = driver if driver is not None else connect(uri, user, password)
         self._dialect = DIALECTS[dialect] if dialect else None
 
@@ -268,12 +305,31 @@ class BoltStore(Store):
     def write(self, dataset: Dataset, *, replace: bool = False, batched: bool = True) -> dict[str, int]:
         """Merge ``dataset`` into the server in batches (``batched=False``: one statement a row).
 
-        With ``replace``, coopgraph's nodes (``:Entity``, ``:Document``) are deleted first.
+        With ``replace``, coopgraph's nodes (``:Entity``, ``:Document``, ``:Deal``) are deleted first.
+        Deals become ``:Deal`` nodes that their claims pass through (:mod:`coopgraph.graph.neo4j_model`).
         """
+        deal, deal_item = deal_label(self.schema), deal_item_type(self.schema)
+        roles = self.schema.deal_relations
+        # check every label and type before anything is sent
+        by_label: dict[str, list[dict]] = {}
+        for entity in dataset.entities.values():
+            by_label.setdefault(self.schema.label(entity.type), []).append(without_nulls(entity_properties(entity)))
+        by_type: dict[tuple[str, str, str], list[dict]] = {}
+        for claim in dataset.claims.values():
+            routed = route(claim, roles)
+            ends = ((deal if routed.start_is_deal else ENTITY_LABEL), (deal if routed.end_is_deal else ENTITY_LABEL))
+            row = {"s": routed.start, "o": routed.end,
+                   "props": without_nulls(claim_properties(claim, through_deal=routed.deal is not None))}
+            by_type.setdefault((self.schema.rel_type(claim.relation), *ends), []).append(row)
+        nodes = deal_nodes(dataset, roles)
+        recorded = [without_nulls(deal_properties(n)) for n in nodes.values() if n.record is not None]
+        unrecorded = [without_nulls(deal_properties(n)) for n in nodes.values() if n.record is None]
+        links = [{"d": d, "i": i} for d, i in deal_item_links(nodes)]
+
         self.ensure_constraints()
         if replace:
             self._run(DELETE_ALL)
-        total = len(dataset.documents) + len(dataset.entities) + len(dataset.claims)
+        total = len(dataset.documents) + len(dataset.entities) + len(nodes) + len(dataset.claims) + len(links)
         done = 0
 
         def tick(n: int, what: str) -> None:
@@ -286,9 +342,6 @@ class BoltStore(Store):
         for batch in self._batches(docs, DOCUMENTS_MERGE):
             self._batch(DOCUMENTS_MERGE, batch, "documents", [r["id"] for r in batch])
             tick(len(batch), "documents")
-        by_label: dict[str, list[dict]] = {}
-        for entity in dataset.entities.values():
-            by_label.setdefault(self.schema.label(entity.type), []).append(without_nulls(entity_properties(entity)))
         for label, rows in sorted(by_label.items()):
             if batched:
                 statement = ENTITIES_MERGE.format(label=label)
@@ -300,24 +353,35 @@ class BoltStore(Store):
                 for row in rows:
                     self._batch(statement, {"id": row["id"], "props": row}, f"{label} entity", [row["id"]], single=True)
                     tick(1, "entities")
-        by_type: dict[str, list[dict]] = {}
-        for claim in dataset.claims.values():
-            row = {"s": claim.subject, "o": claim.object, "props": without_nulls(claim_properties(claim))}
-            by_type.setdefault(self.schema.rel_type(claim.relation), []).append(row)
-        for rel_type, rows in sorted(by_type.items()):
+        for template, rows in ((DEALS_MERGE, recorded), (DEAL_NODES_MERGE, unrecorded)):
+            statement = template.format(deal=deal)
+            for batch in self._rows(rows, statement, batched):
+                self._batch(statement, batch, "deals", [r["id"] for r in batch])
+                tick(len(batch), "deals")
+        for (rel_type, start, end), rows in sorted(by_type.items()):
+            plain = start == end == ENTITY_LABEL
             if batched:
-                statement = CLAIMS_MERGE.format(rel_type=rel_type)
+                statement = (CLAIMS_MERGE.format(rel_type=rel_type) if plain else
+                             DEAL_CLAIMS_MERGE.format(start=start, end=end, rel_type=rel_type))
                 for batch in self._batches(rows, statement):
                     self._batch(statement, batch, f"{rel_type} claims", [r["props"]["claim_id"] for r in batch])
                     tick(len(batch), "claims")
             else:
-                statement = CLAIM_MERGE_ONE.format(rel_type=rel_type)
+                statement = (CLAIM_MERGE_ONE.format(rel_type=rel_type) if plain else
+                             DEAL_CLAIM_MERGE_ONE.format(start=start, end=end, rel_type=rel_type))
                 for row in rows:
                     claim = row["props"]["claim_id"]
                     self._batch(statement, {**row, "claim_id": claim}, f"{rel_type} claim", [claim], single=True)
                     tick(1, "claims")
+        statement = DEAL_ITEMS_MERGE.format(deal=deal, deal_item=deal_item)
+        for batch in self._rows(links, statement, batched):
+            self._batch(statement, batch, "deal items", [r["d"] for r in batch])
+            tick(len(batch), "deal items")
         self._graph_cache = None
         return self.counts()
+
+    def _rows(self, rows: list[Any], statement: str, batched: bool) -> Iterator[list[Any]]:
+        return self._batches(rows, statement) if batched else ([row] for row in rows)
 
     def _batches(self, rows: list[Any], statement: str) -> Iterator[list[Any]]:
         return _batches(rows, self.batch_size, self.dialect.max_bytes, statement)
@@ -344,6 +408,9 @@ class BoltStore(Store):
         for row in self._run(READ_ENTITIES):
             entity = entity_from_properties(row["p"])
             data.entities[entity.id] = entity
+        for row in self._run(READ_DEALS):
+            deal = deal_from_properties(row["p"])
+            data.deals[deal.id] = deal
         if not claims:
             return data
         for row in self._run(READ_CLAIMS):
@@ -363,13 +430,17 @@ class BoltStore(Store):
     def claims_of(self, entity_id: str) -> list[Claim]:
         from coopgraph.graph.sqlite_store import claim_sort_key
 
-        claims = [claim_from_properties(r["s"], r["o"], r["p"]) for r in self._run(CLAIMS_OF, id=entity_id)]
-        return sorted(claims, key=claim_sort_key)
+        claims = {}
+        for row in self._run(CLAIMS_OF, id=entity_id):
+            claim = claim_from_properties(row["s"], row["o"], row["p"])
+            if entity_id in (claim.subject, claim.object):
+                claims[claim.id] = claim
+        return sorted(claims.values(), key=claim_sort_key)
 
     def counts(self) -> dict[str, int]:
         claims = self._run(COUNT_CLAIMS)[0]
         return {"documents": self._run(COUNT_DOCUMENTS)[0]["n"], "entities": self._run(COUNT_ENTITIES)[0]["n"],
-                "claims": claims["n"], "citations": int(claims["c"] or 0)}
+                "claims": claims["n"], "citations": int(claims["c"] or 0), "deals": self._run(COUNT_DEALS)[0]["n"]}
 
 
 def bolt_store_from_env(uri: str | None = None, **kwargs: Any) -> BoltStore:

@@ -2,6 +2,9 @@
 
 The writer is :mod:`coopgraph.queries.export_graphml`; this is its inverse, on the
 loaders side so that what it reads goes through the same validation as ``load``.
+Deal nodes (type ``Deal``) give back the dataset's ``deals`` records (those with
+``has_record``; never an implied deal), claim edges routed through them their
+own subject, object and deal, and ``DEAL_ITEM`` edges (no claim) are skipped.
 
 Examples
 --------
@@ -24,7 +27,8 @@ from typing import Any, Callable
 from lxml import etree
 
 from coopgraph.graph.errors import CoopgraphError
-from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
+from coopgraph.graph.model import Citation, Claim, Dataset, Deal, Document, Entity, Value
+from coopgraph.graph.neo4j_model import DEAL_ITEM, DEAL_LABEL
 from coopgraph.loaders.records import RawRecord
 from coopgraph.loaders.resolve_names import ImportReport
 
@@ -65,12 +69,18 @@ def read_graphml(path: str | os.PathLike) -> Dataset:
                                            _PARSERS.get(element.get("attr.type") or "string", str))
             elif tag == "node":
                 values = _values(element, keys)
-                data.entities[element.get("id")] = _entity(element, values, path)
+                if values.get("type") == DEAL_LABEL:
+                    deal = _deal(element, values, path)
+                    if deal is not None:
+                        data.deals[deal.id] = deal
+                else:
+                    data.entities[element.get("id")] = _entity(element, values, path)
                 element.clear()
             elif tag == "edge":
                 values = _values(element, keys)
-                claim = _claim(element, values, path)
-                data.claims[claim.id] = claim
+                if values.get("relation") != DEAL_ITEM:
+                    claim = _claim(element, values, path)
+                    data.claims[claim.id] = claim
                 element.clear()
             elif tag == "graph":
                 values = _values(element, keys)
@@ -85,6 +95,7 @@ def read_graphml(path: str | os.PathLike) -> Dataset:
     data.documents = dict(sorted(data.documents.items()))
     data.entities = dict(sorted(data.entities.items()))
     data.claims = dict(sorted(data.claims.items()))
+    data.deals = dict(sorted(data.deals.items()))
     return data
 
 
@@ -118,12 +129,20 @@ def _entity(element: etree._Element, values: dict[str, Any], path) -> Entity:
     )
 
 
+def _deal(element: etree._Element, values: dict[str, Any], path) -> Deal | None:
+    """The ``deals`` record a deal node carries; ``None`` for an implied deal or one only its claims name."""
+    if not values.get("has_record"):
+        return None
+    return Deal(element.get("id"), _need(values, "item", element, path), values.get("supplier"),
+                values.get("recipient"), values.get("variant"), values.get("name"), values.get("notes"))
+
+
 def _claim(element: etree._Element, values: dict[str, Any], path) -> Claim:
     amount = values.get("value_amount")
     claim = Claim(
-        subject=element.get("source"),
+        subject=values.get("subject") or element.get("source"),
         relation=_need(values, "relation", element, path),
-        object=element.get("target"),
+        object=values.get("object") or element.get("target"),
         date=values.get("date"),
         start=values.get("start"),
         end=values.get("end"),
@@ -138,16 +157,17 @@ def _claim(element: etree._Element, values: dict[str, Any], path) -> Claim:
         citations=tuple(Citation(**c) for c in json.loads(_need(values, "citations_json", element, path))),
         notes=values.get("notes"),
         attributes=json.loads(values.get("attributes_json") or "{}"),
+        deal=values.get("deal"),
     )
     given = element.get("id") or values.get("claim_id")
     if given and given != claim.id:
         raise CoopgraphError(f"{path}:{element.sourceline}: edge {given!r} does not match its content "
-                             f"(its subject, relation, object, dates, quantity and key give {claim.id})")
+                             f"(its subject, relation, object, dates, quantity, key and deal give {claim.id})")
     return claim
 
 
 def read_graphml_records(path: str | os.PathLike, index: Any = None) -> tuple[list[RawRecord], ImportReport]:
-    """The importer interface: a GraphML file as raw records (one per document, entity, claim)."""
+    """The importer interface: a GraphML file as raw records (one per document, entity, deal, claim)."""
     data = read_graphml(path)
     name = str(path)
     records = [RawRecord("documents", {k: v for k, v in d.to_dict().items() if v is not None}, name, None)
@@ -155,6 +175,8 @@ def read_graphml_records(path: str | os.PathLike, index: Any = None) -> tuple[li
     for entity in data.entities.values():
         fields = {k: v for k, v in entity.to_dict().items() if v not in (None, [], {})}
         records.append(RawRecord("entities", fields, name, None))
+    for deal in data.deals.values():
+        records.append(RawRecord("deals", {k: v for k, v in deal.to_dict().items() if v is not None}, name, None))
     for claim in data.claims.values():
         fields = claim.to_dict()
         fields.pop("id")

@@ -37,7 +37,7 @@ from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Dataset
 from coopgraph.graph.neo4j_model import (
     ENTITY_LABEL, claim_properties, deal_item_links, deal_item_type, deal_label, deal_nodes, deal_properties,
-    document_properties, entity_properties, route, without_nulls,
+    document_properties, entity_properties, route,
 )
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.atomic import atomic_output

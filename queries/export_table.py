@@ -2,14 +2,21 @@
 
 Columns of the claims table (:data:`CLAIM_COLUMNS`): the claim id, subject and
 object with their names and types, relation, dates, status, confidence,
-quantity, value, key, notes, attributes (JSON text), and one citation: its
+quantity, value, key, notes, attributes (JSON text), its deal, and one citation: its
 number among the claim's citations, document, document title and date,
 locator, quote. A claim with three citations is three rows that share the
 claim columns.
 
+The deal columns: ``deal`` is the deal (transfer) the claim is one side of, so
+that a pivot on it groups a transfer's claims: the deal the claim names, or for a
+``supplies``/``transferred_to``/``licensed_to`` claim that names none its implied
+deal (``deal:auto-...``, with ``deal_implied`` true). ``deal_item``,
+``deal_supplier``, ``deal_recipient``, ``deal_variant``, ``deal_name`` and
+``deal_notes`` repeat the dataset's ``deals`` record of that deal, when it has one.
+
 ``.csv`` holds that one table (UTF-8, a header row). ``.xlsx`` holds it on a
-sheet ``claims`` and adds the sheets ``entities`` and ``documents``, so
-:func:`read_table` gives back the whole dataset. Text is stored as text, never
+sheet ``claims`` and adds the sheets ``entities``, ``documents`` and ``deals``
+(the ``deals`` records), so :func:`read_table` gives back the whole dataset. Text is stored as text, never
 as a formula, even when it starts with ``=``. Both are written row by row to a
 temporary file that replaces ``path`` only when complete.
 """
@@ -25,21 +32,26 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from coopgraph.graph.errors import CoopgraphError
-from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value
+from coopgraph.graph.model import Citation, Claim, Dataset, Deal, Document, Entity, Value
+from coopgraph.graph.neo4j_model import claim_deal
+from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.atomic import atomic_output
 from coopgraph.queries.progress import Progress, counted
 
 CLAIM_COLUMNS = (
     "claim_id", "subject", "subject_name", "subject_type", "relation", "object", "object_name", "object_type",
     "date", "start", "end", "circa", "status", "confidence", "quantity", "unit", "value_amount", "value_currency",
-    "value_estimate", "key", "notes", "attributes", "citation", "document", "document_title", "document_date",
-    "locator", "quote",
+    "value_estimate", "key", "notes", "attributes", "deal", "deal_implied", "deal_item", "deal_supplier",
+    "deal_recipient", "deal_variant", "deal_name", "deal_notes", "citation", "document", "document_title",
+    "document_date", "locator", "quote",
 )
 ENTITY_COLUMNS = ("id", "type", "name", "aliases", "country", "description", "wikidata", "attributes")
 DOCUMENT_COLUMNS = ("id", "title", "date", "author", "publisher", "url", "kind")
+DEAL_COLUMNS = ("id", "item", "supplier", "recipient", "variant", "name", "notes")
+_DEAL_RECORD_COLUMNS = ("deal_item", "deal_supplier", "deal_recipient", "deal_variant", "deal_name", "deal_notes")
 
 
-def claim_rows(data: Dataset, progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+def claim_rows(data: Dataset, progress: Progress | None = None, schema: Schema | None = None) -> Iterator[dict[str, Any]]:
     """One mapping per claim and citation, keyed by :data:`CLAIM_COLUMNS`, in claim-id order.
 
     Examples
@@ -52,9 +64,12 @@ def claim_rows(data: Dataset, progress: Progress | None = None) -> Iterator[dict
     >>> [(r["citation"], r["locator"], r["subject_name"]) for r in claim_rows(ds)]
     [(1, 'p. 1', 'A'), (2, 'p. 9', 'A')]
     """
+    roles = (schema or load_schema()).deal_relations
     for cid, claim in counted(sorted(data.claims.items()), len(data.claims), "claims", progress):
         subject, obj = data.entities.get(claim.subject), data.entities.get(claim.object)
         value = claim.value
+        deal = claim.deal or claim_deal(claim, roles)
+        record = data.deals.get(deal) if deal else None
         base = {
             "claim_id": cid, "subject": claim.subject, "subject_name": subject.name if subject else None,
             "subject_type": subject.type if subject else None, "relation": claim.relation, "object": claim.object,
@@ -64,6 +79,9 @@ def claim_rows(data: Dataset, progress: Progress | None = None) -> Iterator[dict
             "value_amount": value.amount if value else None, "value_currency": value.currency if value else None,
             "value_estimate": value.estimate if value else None, "key": claim.key, "notes": claim.notes,
             "attributes": json.dumps(claim.attributes, ensure_ascii=False) if claim.attributes else None,
+            "deal": deal, "deal_implied": None if deal is None else claim.deal is None,
+            **dict(zip(_DEAL_RECORD_COLUMNS, (record.item, record.supplier, record.recipient, record.variant,
+                                              record.name, record.notes) if record else (None,) * 6)),
         }
         for number, citation in enumerate(claim.citations or (None,), start=1):
             doc = data.documents.get(citation.document) if citation else None
@@ -86,6 +104,12 @@ def document_rows(data: Dataset) -> Iterator[dict[str, Any]]:
     """One mapping per document, keyed by :data:`DOCUMENT_COLUMNS`."""
     for doc in sorted(data.documents.values(), key=lambda d: d.id):
         yield doc.to_dict()
+
+
+def deal_rows(data: Dataset) -> Iterator[dict[str, Any]]:
+    """One mapping per ``deals`` record, keyed by :data:`DEAL_COLUMNS` (implied deals have none)."""
+    for deal in sorted(data.deals.values(), key=lambda d: d.id):
+        yield deal.to_dict()
 
 
 def claims_frame(data: Dataset):
@@ -141,7 +165,7 @@ def write_csv(data: Dataset, path: str | os.PathLike, progress: Progress | None 
 
 
 def write_xlsx(data: Dataset, path: str | os.PathLike, progress: Progress | None = None) -> dict[str, int]:
-    """Write an Excel workbook (sheets ``claims``, ``entities``, ``documents``) to ``path``, atomically.
+    """Write an Excel workbook (sheets ``claims``, ``entities``, ``documents``, ``deals``) to ``path``, atomically.
 
     Examples
     --------
@@ -149,7 +173,7 @@ def write_xlsx(data: Dataset, path: str | os.PathLike, progress: Progress | None
     >>> ds = Dataset(entities={"firm:a": Entity("firm:a", "firm", "=SUM(A1)")})
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "g.xlsx"
     >>> write_xlsx(ds, target)
-    {'rows': 0, 'claims': 0, 'entities': 1, 'documents': 0}
+    {'rows': 0, 'claims': 0, 'entities': 1, 'documents': 0, 'deals': 0}
     >>> read_table(target).entities["firm:a"].name
     '=SUM(A1)'
     """
@@ -159,11 +183,12 @@ def write_xlsx(data: Dataset, path: str | os.PathLike, progress: Progress | None
 
     if str(path) == "-":
         raise CoopgraphError("an xlsx workbook cannot go to standard output; give a file name")
-    counts = {"rows": 0, "claims": len(data.claims), "entities": 0, "documents": 0}
+    counts = {"rows": 0, "claims": len(data.claims), "entities": 0, "documents": 0, "deals": 0}
     book = Workbook(write_only=True)
     sheets = (("claims", CLAIM_COLUMNS, claim_rows(data, progress), "rows"),
               ("entities", ENTITY_COLUMNS, entity_rows(data), "entities"),
-              ("documents", DOCUMENT_COLUMNS, document_rows(data), "documents"))
+              ("documents", DOCUMENT_COLUMNS, document_rows(data), "documents"),
+              ("deals", DEAL_COLUMNS, deal_rows(data), "deals"))
     with atomic_output(path, "wb") as out:
         try:
             for title, columns, rows, counter in sheets:
@@ -231,6 +256,7 @@ def _claims_from_rows(rows: list[dict[str, Any]], data: Dataset) -> None:
                                                     _bool(row.get("value_estimate"))),
             key=_str(row.get("key")), notes=row.get("notes"),
             attributes=json.loads(row["attributes"]) if row.get("attributes") else {},
+            deal=None if _bool(row.get("deal_implied")) else _str(row.get("deal")),
         )
         if claim.id != row["claim_id"]:
             raise CoopgraphError(f"claim {row['claim_id']} does not match its columns (they give {claim.id})")
@@ -246,6 +272,8 @@ def _claims_from_rows(rows: list[dict[str, Any]], data: Dataset) -> None:
         doc_id = row.get("document")
         if doc_id is not None and doc_id not in data.documents and row.get("document_title") is not None:
             data.documents[doc_id] = Document(doc_id, _str(row["document_title"]), _str(row["document_date"]))
+        if claim.deal is not None and row.get("deal_item") is not None and claim.deal not in data.deals:
+            data.deals[claim.deal] = Deal(claim.deal, *(_str(row.get(c)) for c in _DEAL_RECORD_COLUMNS))
 
 
 def _str(value: Any) -> str | None:
@@ -261,8 +289,9 @@ def read_table(path: str | os.PathLike) -> Dataset:
 
     From an xlsx workbook everything comes back. From CSV the claims come back
     whole, the entities and documents with only what the claim rows carry (id,
-    type and name; id, title and date). Not validated: pass the result through
-    the loaders before a store.
+    type and name; id, title and date), and the ``deals`` records of the deals
+    some claim belongs to. Implied deals never become records. Not validated:
+    pass the result through the loaders before a store.
     """
     path = Path(path)
     data = Dataset()
@@ -271,7 +300,10 @@ def read_table(path: str | os.PathLike) -> Dataset:
 
         book = load_workbook(path, read_only=True, data_only=False)
         sheets = {}
-        for name in ("claims", "entities", "documents"):
+        for name in ("claims", "entities", "documents", "deals"):
+            if name not in book.sheetnames:  # a workbook from before deals
+                sheets[name] = []
+                continue
             rows = book[name].iter_rows(values_only=True)
             header = next(rows)
             sheets[name] = [{h: (r[i] if i < len(r) else None) for i, h in enumerate(header)} for r in rows]
@@ -285,6 +317,9 @@ def read_table(path: str | os.PathLike) -> Dataset:
                 row["id"], row["type"], _str(row["name"]), tuple(json.loads(row["aliases"] or "[]")),
                 row.get("country"), _str(row.get("description")), row.get("wikidata"),
                 json.loads(row["attributes"]) if row.get("attributes") else {})
+        for row in sheets["deals"]:
+            row = {k: _str(_none(v)) for k, v in row.items()}
+            data.deals[row["id"]] = Deal(**row)
         _claims_from_rows(sheets["claims"], data)
     else:
         with open(path, encoding="utf-8", newline="") as fh:
@@ -292,4 +327,5 @@ def read_table(path: str | os.PathLike) -> Dataset:
     data.documents = dict(sorted(data.documents.items()))
     data.entities = dict(sorted(data.entities.items()))
     data.claims = dict(sorted(data.claims.items()))
+    data.deals = dict(sorted(data.deals.items()))
     return data

@@ -9,9 +9,12 @@ import pytest
 from coopgraph.graph.bolt_store import BatchError, BoltStore
 from coopgraph.graph.errors import SchemaError
 from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity
+from coopgraph.graph.neo4j_model import claim_deal
+from coopgraph.graph.schema import load_schema
 from coopgraph.graph.store import open_store
 from coopgraph.loaders import load_bundled
 from coopgraph.queries import centrality, chains, lineage, paths, timeline
+from tests.test_exports import DEAL_PART, DEAL_SALE, DEAL_UNUSED, deals_dataset, implied_deals
 
 pytestmark = pytest.mark.bolt
 
@@ -27,11 +30,99 @@ def bundled():
     return load_bundled()
 
 
+GRAPH_SNAPSHOT = {
+    "nodes": "MATCH (n) RETURN count(n) AS n",
+    "relationships": "MATCH ()-[r]->() RETURN count(r) AS n",
+    "deal nodes": "MATCH (d:Deal) RETURN count(d) AS n",
+    "implied deal nodes": "MATCH (d:Deal) WHERE d.implied = true RETURN count(d) AS n",
+    "deal items": "MATCH (:Deal)-[r:DEAL_ITEM]->(:Entity) RETURN count(r) AS n",
+    "claims through deals": "MATCH (a)-[r]->(b) WHERE r.claim_id IS NOT NULL AND (a:Deal OR b:Deal) RETURN count(r) AS n",
+}
+
+
+def _snapshot(bolt) -> dict:
+    """Everything a repeated load could change: counts, and every deal node's properties."""
+    out = {name: bolt.run_cypher(query)[0]["n"] for name, query in GRAPH_SNAPSHOT.items()}
+    out["deals"] = sorted((r["p"]["id"], sorted(r["p"].items())) for r in
+                          bolt.run_cypher("MATCH (d:Deal) RETURN properties(d) AS p"))
+    return out
+
+
 def test_loading_bundled_data_twice_gives_the_embedded_counts(bolt, bundled, store_path):
     embedded = open_store(store_path).counts()
+    assert embedded["deals"] == len(bundled.deals) > 0
     assert bolt.write(bundled, replace=True) == embedded
+    before = _snapshot(bolt)
     assert bolt.write(bundled) == embedded          # idempotent: MERGE on stable ids
+    assert _snapshot(bolt) == before                # not one node, link or deal property more or changed
+    roles = load_schema().deal_relations
+    deal_nodes = set(bundled.deals) | {claim_deal(c, roles) for c in bundled.claims.values() if c.relation in roles}
+    assert before["deal nodes"] == before["deal items"] == len(deal_nodes)
+    assert before["claims through deals"] == sum(c.relation in roles for c in bundled.claims.values())
     assert bolt.dataset() == bundled
+
+
+def test_deals_become_nodes_that_their_claims_pass_through(bolt):
+    ds = deals_dataset()
+    counts = bolt.write(ds, replace=True)
+    assert counts["deals"] == len(ds.deals) and counts["claims"] == len(ds.claims)
+    back = bolt.dataset()
+    assert back == ds                               # every claim's deal, every record; implied deals stay implied
+    assert not set(back.deals) & implied_deals(ds)
+    implied = {r["id"] for r in bolt.run_cypher("MATCH (d:Deal) WHERE d.implied = true RETURN d.id AS id")}
+    assert implied == implied_deals(ds)
+    sale = bolt.run_cypher("MATCH (s:Entity)-[r:SUPPLIES]->(d:Deal {id: $id})-[t:TRANSFERRED_TO]->(c:Entity) "
+                           "MATCH (d)-[:DEAL_ITEM]->(i:Entity) "
+                           "RETURN s.id AS s, r.object AS item, t.subject AS item2, c.id AS c, i.id AS i, d.label AS label, "
+                           "d.variant AS variant, d.notes AS notes", {"id": DEAL_SALE})
+    assert sale == [{"s": "firm:roe", "item": "system:evil", "item2": "system:evil", "c": "state:q", "i": "system:evil",
+                     "label": ds.deals[DEAL_SALE].name, "variant": ds.deals[DEAL_SALE].variant,
+                     "notes": ds.deals[DEAL_SALE].notes}]
+    # no supplier reaches an item, or an item a recipient, except through a deal
+    assert bolt.run_cypher("MATCH (:Entity)-[r:SUPPLIES|TRANSFERRED_TO|LICENSED_TO]->(:Entity) RETURN count(r) AS n") == [
+        {"n": 0}]
+    # the one-sentence sale is one implied deal, so a path runs supplier -> deal -> recipient
+    paths = bolt.run_cypher("MATCH p = (:Entity {id: 'state:q'})-[:SUPPLIES]->(d:Deal)-[:LICENSED_TO]->(:Entity {id: 'firm:avic'}) "
+                            "RETURN d.implied AS implied")
+    assert paths == [{"implied": True}]
+    assert bolt.run_cypher("MATCH (d:Deal {id: $id}) RETURN size([(d)-[r]-() | r]) AS n", {"id": DEAL_UNUSED}) == [{"n": 1}]
+    here = {c.id for c in ds.claims.values() if "system:evil" in (c.subject, c.object)}
+    assert {c.id for c in bolt.claims_of("system:evil")} == here
+    assert {c.id for c in bolt.claims_of("firm:avic")} == {c.id for c in ds.claims.values() if "firm:avic" in (c.subject, c.object)}
+
+
+def test_a_claim_naming_a_deal_without_its_record_keeps_the_record(bolt):
+    ds = deals_dataset()
+    bolt.write(ds, replace=True)
+    later = Claim("firm:roe", "supplies", "system:evil", date="2017", deal=DEAL_SALE, citations=(Citation("doc-1", "p. 99", "More X."),))
+    bolt.write(Dataset(claims={later.id: later}))   # a load that names the deal but does not carry its record
+    back = bolt.dataset()
+    assert back.deals == ds.deals and back.claims[later.id] == later
+    # and a dataset that names a deal it has no record of reads back as it was
+    bare = deals_dataset()
+    del bare.deals[DEAL_PART]
+    bolt.write(bare, replace=True)
+    assert bolt.dataset() == bare and bolt.counts()["deals"] == len(bare.deals)
+
+
+def test_deals_row_by_row_agree_with_batches(bolt):
+    ds = deals_dataset()
+    bolt.write(ds, replace=True, batched=False)
+    snapshot = _snapshot(bolt)
+    assert bolt.dataset() == ds
+    bolt.write(ds, replace=True)
+    assert _snapshot(bolt) == snapshot
+
+
+def test_a_schema_that_takes_the_deal_label_is_refused(bolt, tmp_path):
+    ext = tmp_path / "ext.yaml"
+    ext.write_text("entity_types:\n  deal_thing:\n    prefix: dealthing\n    label: Deal\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match="Deal"):
+        BoltStore(bolt.uri, driver=bolt.driver, schema=load_schema(ext))
+    other = tmp_path / "ext2.yaml"
+    other.write_text("relation_types:\n  deal_item:\n    neo4j_type: DEAL_ITEM\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match="DEAL_ITEM"):
+        BoltStore(bolt.uri, driver=bolt.driver, schema=load_schema(other))
 
 
 def test_batched_and_row_by_row_loads_agree(bolt, bundled):
@@ -109,6 +200,12 @@ def test_cli_push_then_report_from_neo4j(run, store_path, bolt_target, monkeypat
     pushed = run("push", "--store", store_path, "--uri", uri, "--replace")
     assert pushed.exit_code == 0, pushed.output
     assert "rows/s" in pushed.output
+    bolt = BoltStore(uri, driver=bolt_target[1], dialect=bolt_target[2])
+    before = _snapshot(bolt)
+    assert before["deal nodes"] > 0
+    again = run("push", "--store", store_path, "--uri", uri)     # a second push changes nothing
+    assert again.exit_code == 0, again.output
+    assert _snapshot(bolt) == before and bolt.counts() == open_store(store_path).counts()
     embedded = json.loads(run("stats", "--store", store_path, "--format", "json").output)
     remote = json.loads(run("stats", "--backend", "neo4j", "--uri", uri, "--format", "json").output)
     assert remote == embedded

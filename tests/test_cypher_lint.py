@@ -48,6 +48,14 @@ def test_the_cypher_pack():
     assert errors_of(lint({name: q.statement for name, q in pack().items()})) == {}
 
 
+def test_the_cypher_examples_in_the_docs():
+    from tests.test_cypher_pack import doc_queries
+
+    queries = doc_queries()
+    assert queries
+    assert errors_of(lint(queries)) == {}
+
+
 def test_the_cypher_script_export_of_the_bundled_data():
     statements = {f"statement {i}": s.rstrip(";") for i, s in enumerate(cypher_statements(load_bundled()))}
     assert errors_of(lint(statements)) == {}
