@@ -49,9 +49,11 @@ def cli(schemas) -> None:
 
 
 def _register() -> None:
-    from coopgraph.cli import commands_cypher, commands_data, commands_export, commands_import, commands_reports
+    from coopgraph.cli import (
+        commands_cypher, commands_data, commands_dossier, commands_export, commands_import, commands_reports,
+    )
 
-    for module in (commands_data, commands_reports, commands_export, commands_import, commands_cypher):
+    for module in (commands_data, commands_reports, commands_dossier, commands_export, commands_import, commands_cypher):
         for command in module.COMMANDS:
             cli.add_command(command)
 

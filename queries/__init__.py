@@ -19,6 +19,7 @@ True
 from coopgraph.queries.basic import claim_row, dataset_stats, search, show, stats, stats_rows, when_text
 from coopgraph.queries.centrality import MEASURES, brokers, centrality
 from coopgraph.queries.chains import ChainResult, chains, chains_frame
+from coopgraph.queries.dossier import Dossier, Question, dossier
 from coopgraph.queries.exports import EXPORTERS
 from coopgraph.queries.filters import ClaimFilter
 from coopgraph.queries.impact import impact
@@ -29,7 +30,7 @@ from coopgraph.queries.selectors import resolve_node, select
 from coopgraph.queries.timeline import timeline, timeline_counts
 
 __all__ = [
-    "EXPORTERS", "MEASURES", "ChainResult", "ClaimFilter", "brokers", "centrality", "chains", "chains_frame",
-    "claim_row", "dataset_stats", "impact", "lineage", "neighbours", "paths", "resolve_entity", "resolve_node",
-    "search", "select", "show", "stats", "stats_rows", "timeline", "timeline_counts", "when_text",
+    "EXPORTERS", "MEASURES", "ChainResult", "ClaimFilter", "Dossier", "Question", "brokers", "centrality", "chains",
+    "chains_frame", "claim_row", "dataset_stats", "dossier", "impact", "lineage", "neighbours", "paths",
+    "resolve_entity", "resolve_node", "search", "select", "show", "stats", "stats_rows", "timeline", "timeline_counts", "when_text",
 ]
