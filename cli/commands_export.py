@@ -8,11 +8,11 @@ import click
 
 from coopgraph.cli.options import filter_options, progress_bar, quiet_option, store_option, type_option
 from coopgraph.cli.stores import open_cli_store
-from coopgraph.queries.exports import DIRECTORY_FORMATS, EXPORTERS
+from coopgraph.queries.export import EXPORT_FORMATS
 
 
 @click.command()
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(EXPORTERS)))
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(EXPORT_FORMATS)))
 @click.argument("path", type=click.Path(allow_dash=True))
 @type_option
 @click.option("--around", metavar="ENTITY", help="Only what lies within --depth claims of ENTITY (id, name or alias).")
@@ -30,13 +30,7 @@ def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, li
 
     \b
     Formats:
-      graphml    one file for yEd, Gephi, Cytoscape, networkx, igraph (lossless)
-      gexf       GEXF 1.3 with time intervals: Gephi's timeline plays it
-      json       node-link JSON with documents and citations
-      neo4j-csv  a directory of CSV files for 'neo4j-admin database import full'
-      cypher     a MERGE script for cypher-shell (any Neo4j)
-      csv        one row per claim and citation, for spreadsheets
-      xlsx       the same plus sheets of entities, documents and deals
+    {formats}
 
     In the graph formats each deal (transfer) is a 'Deal' node: its claims run
     supplier -> deal -> recipient, and a DEAL_ITEM link joins it to its item.
@@ -56,7 +50,7 @@ def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, li
         raise click.UsageError("--depth goes with --around")
     if bool(chains_from) != bool(chains_to):
         raise click.UsageError("--chains-from and --chains-to go together")
-    if fmt not in DIRECTORY_FORMATS and path != "-" and Path(path).is_dir():
+    if not EXPORT_FORMATS[fmt].directory and path != "-" and Path(path).is_dir():
         raise click.BadParameter(f"'{path}' is a directory; {fmt} writes one file", param_hint="PATH")
     from coopgraph.queries.subgraph import select_subgraph
 
@@ -65,7 +59,7 @@ def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, li
                               depth=depth or 1, chains_from=list(chains_from), chains_to=list(chains_to),
                               max_hops=max_hops, chains_limit=limit)
     with progress_bar(f"exporting {fmt}", quiet) as progress:
-        result = EXPORTERS[fmt](dataset, path, progress=progress)
+        result = EXPORT_FORMATS[fmt].writer(dataset, path, progress=progress)
     if path != "-":
         summary = ", ".join(f"{v} {k}" for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool))
         click.echo(f"wrote {path}: {summary}", err=True)
@@ -73,5 +67,9 @@ def export(fmt, path, types, around, depth, chains_from, chains_to, max_hops, li
         click.echo("import it with:", err=True)
         click.echo(result["command"])
 
+
+# the format list in --help comes from the registry, so it cannot fall behind it
+export.help = export.help.replace("{formats}", "\n    ".join(
+    f"  {name:<10} {f.description}" for name, f in EXPORT_FORMATS.items()))
 
 COMMANDS = [export]

@@ -2,7 +2,7 @@
 
 Each command parses options, calls one library function
 (:func:`coopgraph.loaders.importers.import_file`,
-:func:`coopgraph.loaders.resolve_names.merge_entities`, ...) and prints its report.
+:func:`coopgraph.loaders.merges.merge_entities`, ...) and prints its report.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ import click
 from coopgraph.cli.options import format_option, progress_bar, quiet_option, store_option
 from coopgraph.cli.output import render, table, to_json
 from coopgraph.cli.stores import open_cli_store, require_embedded
-from coopgraph.loaders.importers import DESCRIPTIONS, IMPORTERS, import_file
-from coopgraph.loaders.resolve_names import ImportReport, merge_entities, merge_rows, unmerge_entity
+from coopgraph.loaders.importers import IMPORTER_RECORDS, IMPORTERS, import_file
+from coopgraph.loaders.merges import merge_entities, merge_rows, unmerge_entity
+from coopgraph.loaders.resolve_names import ImportReport
 
 _TABLE_FORMATS = ("csv", "xlsx")
 
 
 
-@click.command(name="import", epilog="Formats:\n\n" + "\n\n".join(f"{n}: {DESCRIPTIONS.get(n, '')}" for n in IMPORTERS))
+@click.command(name="import", epilog="Formats:\n\n" + "\n\n".join(f"{n}: {i.description}" for n, i in IMPORTER_RECORDS.items()))
 @click.argument("import_format", metavar="FORMAT", type=click.Choice(sorted(IMPORTERS)))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -53,7 +54,7 @@ def import_command(import_format, file, mapping_file, maps, sets, create, sheet,
     table_only = {"--mapping": mapping_file, "--map": maps, "--set": sets, "--create-entities": create,
                   "--sheet": sheet, "--doc-id": doc_id, "--doc-title": doc_title, "--doc-date": doc_date}
     if import_format in _TABLE_FORMATS:
-        from coopgraph.loaders.import_table import Mapping
+        from coopgraph.loaders.importers.table import Mapping
 
         base = Mapping.from_file(mapping_file) if mapping_file else None
         options["mapping"] = Mapping.from_options(list(maps), list(sets), create=create, base=base, sheet=sheet,

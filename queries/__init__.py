@@ -20,7 +20,7 @@ from coopgraph.queries.basic import claim_row, dataset_stats, search, show, stat
 from coopgraph.queries.centrality import MEASURES, brokers, centrality
 from coopgraph.queries.chains import ChainResult, chains, chains_frame
 from coopgraph.queries.dossier import Dossier, Question, dossier
-from coopgraph.queries.exports import EXPORTERS
+from coopgraph.queries.export import EXPORTERS
 from coopgraph.queries.filters import ClaimFilter
 from coopgraph.queries.impact import impact
 from coopgraph.queries.lineage import lineage

@@ -46,7 +46,7 @@ import networkx as nx
 from coopgraph.graph.dates import PartialDate, parse_optional
 from coopgraph.graph.deals import DEAL_PREFIX
 from coopgraph.graph.errors import CoopgraphError
-from coopgraph.queries.atomic import atomic_output
+from coopgraph.queries.export._write import atomic_output
 from coopgraph.queries.chains import deal_row
 from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter, filtered_graph

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from coopgraph.queries.atomic import atomic_output
+from coopgraph.queries.export._write import atomic_output
 
 if TYPE_CHECKING:
     import pandas as pd

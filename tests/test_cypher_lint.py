@@ -17,7 +17,7 @@ import pytest
 from coopgraph.graph import bolt_store
 from coopgraph.loaders import load_bundled
 from coopgraph.queries.cypher_pack import pack
-from coopgraph.queries.export_cypher import cypher_statements
+from coopgraph.queries.export.cypher import cypher_statements
 
 LINTER = Path(__file__).resolve().parents[1] / "tools" / "cypherlint"
 

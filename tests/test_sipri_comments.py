@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from coopgraph.loaders.import_sipri import _column_map, _records_of, decode, find_header
-from coopgraph.loaders.sipri_comments import Extraction, extract, same_country
+from coopgraph.loaders.importers.sipri import _column_map, _records_of, decode, find_header
+from coopgraph.loaders.importers.sipri_comments import Extraction, extract, same_country
 
 REGISTER = Path(__file__).parent / "fixtures" / "sipri" / "trade-register.csv"
 

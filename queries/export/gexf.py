@@ -40,9 +40,9 @@ from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Claim, Dataset
 from coopgraph.graph.neo4j_model import DEAL_ITEM, DEAL_LABEL, deal_nodes, deal_properties, route
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.atomic import atomic_output
-from coopgraph.queries.export_graphml import _XML_ILLEGAL, deal_item_edge_id
-from coopgraph.queries.progress import Progress, counted
+from coopgraph.queries.export._write import atomic_output
+from coopgraph.queries.export.graphml import _XML_ILLEGAL, deal_item_edge_id
+from coopgraph.queries.export._write import Progress, counted
 
 NS = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"

@@ -65,6 +65,8 @@ from coopgraph.graph.sqlite_store import fold
 from coopgraph.loaders.records import RawRecord
 from coopgraph.loaders.resolve_names import ImportReport, NameIndex, short_hash, slugify
 
+DESCRIPTION = "FollowTheMoney entities as JSON lines (OpenSanctions, Aleph)"
+
 NODE_TYPES = {"Company": "firm", "Organization": "firm", "LegalEntity": "firm", "PublicBody": "gov_body",
               "Person": "person"}
 RESOLVE_TYPES = {"firm": ("firm", "gov_body", "research_institute"), "gov_body": ("gov_body", "firm"),

@@ -23,7 +23,7 @@ Examples
 ['csv', 'ftm', 'graphml', 'sipri', 'xlsx']
 >>> import tempfile, pathlib
 >>> from coopgraph.graph.sqlite_store import SQLiteStore
->>> from coopgraph.loaders.import_table import Mapping
+>>> from coopgraph.loaders.importers.table import Mapping
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "deals.csv").write_text("Seller,Buyer\\nAcme,Zenith\\n", encoding="utf-8")
 >>> store = SQLiteStore(folder / "s.sqlite")
@@ -38,34 +38,37 @@ from __future__ import annotations
 import os
 from functools import partial
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.graph.store import Store
-from coopgraph.loaders.import_ftm import read_ftm
-from coopgraph.loaders.import_graphml import read_graphml_records
-from coopgraph.loaders.import_sipri import read_sipri
-from coopgraph.loaders.import_table import Mapping, read_table
+from coopgraph.loaders.importers import ftm, graphml, sipri, table
+from coopgraph.loaders.importers.table import Mapping
 from coopgraph.loaders.resolve_names import ImportReport, index_for
 from coopgraph.loaders.validate import validate_records
 
-#: importer name -> function(path, index, **options) -> (raw records, report)
-IMPORTERS: dict[str, Callable[..., Any]] = {
-    "csv": partial(read_table, kind="csv"),
-    "xlsx": partial(read_table, kind="xlsx"),
-    "sipri": read_sipri,
-    "ftm": read_ftm,
-    "graphml": read_graphml_records,
-}
 
-#: one line each, for ``coopgraph import --help``
-DESCRIPTIONS = {
-    "csv": "your own CSV of relations, with a column mapping (--map/--set or --mapping FILE)",
-    "xlsx": "your own Excel sheet of relations, with a column mapping",
-    "sipri": "a SIPRI Arms Transfers Database trade register export",
-    "ftm": "FollowTheMoney entities as JSON lines (OpenSanctions, Aleph)",
-    "graphml": "a GraphML file written by 'coopgraph export graphml' (lossless round trip)",
-}
+@dataclass(frozen=True)
+class Importer:
+    """One importer: its reader ``(path, index, **options) -> (raw records, report)`` and what it reads."""
+
+    name: str
+    reader: Callable[..., Any]
+    description: str
+
+
+#: importer name -> :class:`Importer`, each from its own module
+IMPORTER_RECORDS: dict[str, Importer] = {i.name: i for i in (
+    Importer("csv", partial(table.read_table, kind="csv"), table.DESCRIPTION_CSV),
+    Importer("xlsx", partial(table.read_table, kind="xlsx"), table.DESCRIPTION_XLSX),
+    Importer("sipri", sipri.read_sipri, sipri.DESCRIPTION),
+    Importer("ftm", ftm.read_ftm, ftm.DESCRIPTION),
+    Importer("graphml", graphml.read_graphml_records, graphml.DESCRIPTION),
+)}
+
+#: importer name -> reader, for callers that only read
+IMPORTERS: dict[str, Callable[..., Any]] = {name: i.reader for name, i in IMPORTER_RECORDS.items()}
 
 
 def import_file(store: Store, fmt: str, path: str | os.PathLike, *, schema: Schema | None = None,

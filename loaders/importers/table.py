@@ -60,6 +60,9 @@ from coopgraph.loaders.records import RawRecord
 from coopgraph.graph.deals import DEAL_PREFIX
 from coopgraph.loaders.resolve_names import ImportReport, NameIndex, loose_date, short_hash, slugify
 
+DESCRIPTION_CSV = "your own CSV of relations, with a column mapping (--map/--set or --mapping FILE)"
+DESCRIPTION_XLSX = "your own Excel sheet of relations, with a column mapping"
+
 FIELDS = ("subject", "object", "relation", "date", "start", "end", "status", "confidence", "quantity", "unit",
           "notes", "key", "deal", "circa", "value_amount", "value_currency", "value_estimate", "subject_type", "object_type")
 DATE_FIELDS = ("date", "start", "end")
@@ -174,7 +177,7 @@ def read_rows(path: Path, kind: str | None = None, sheet: str | None = None) -> 
         book.close()
     else:
         raw = path.read_bytes()
-        from coopgraph.loaders.import_sipri import decode
+        from coopgraph.loaders.importers.sipri import decode
 
         text = decode(raw)
         try:

@@ -35,8 +35,8 @@ from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Citation, Claim, Dataset, Deal, Document, Entity, Value
 from coopgraph.graph.neo4j_model import claim_deal
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.atomic import atomic_output
-from coopgraph.queries.progress import Progress, counted
+from coopgraph.queries.export._write import atomic_output
+from coopgraph.queries.export._write import Progress, counted
 
 CLAIM_COLUMNS = (
     "claim_id", "subject", "subject_name", "subject_type", "relation", "object", "object_name", "object_type",

@@ -69,8 +69,8 @@ from coopgraph.graph.neo4j_model import (
     DealNode, deal_item_links, deal_item_type, deal_label, deal_nodes, deal_properties, route,
 )
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.export_table import csv_cell
-from coopgraph.queries.progress import Progress, counted
+from coopgraph.queries.export.table import csv_cell
+from coopgraph.queries.export._write import Progress, counted
 
 ENTITY_FILE = "entities.csv"
 DOCUMENT_FILE = "documents.csv"

@@ -25,12 +25,13 @@ import json
 import os
 from typing import Any, Iterator
 
+from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.model import Citation, Claim, Dataset, Deal, Document, Entity, Value
 from coopgraph.graph.neo4j_model import DEAL_ITEM, DEAL_LABEL, DealNode, deal_item_links, deal_nodes, deal_properties, route
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.atomic import atomic_output
-from coopgraph.queries.export_graphml import deal_item_edge_id
-from coopgraph.queries.progress import Progress, counted
+from coopgraph.queries.export._write import atomic_output
+from coopgraph.queries.export.graphml import deal_item_edge_id
+from coopgraph.queries.export._write import Progress, counted
 
 FORMAT_VERSION = 2  # 2: deals as nodes
 
@@ -169,3 +170,21 @@ def write_json(data: Dataset, path: str | os.PathLike, progress: Progress | None
             counts[key] = count
         out.write("}\n")
     return counts
+
+
+def read_json(path: str | os.PathLike) -> Dataset:
+    """Read a node-link JSON file written by :func:`write_json` back into a :class:`Dataset`.
+
+    Raises
+    ------
+    CoopgraphError
+        When the file is not JSON or not a coopgraph node-link document.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            doc = json.load(handle)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise CoopgraphError(f"{path}: not a readable JSON file ({exc})") from None
+    if not isinstance(doc, dict) or "nodes" not in doc:
+        raise CoopgraphError(f"{path}: not a coopgraph node-link JSON file (no 'nodes')")
+    return from_node_link(doc)

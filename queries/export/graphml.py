@@ -1,4 +1,4 @@
-"""GraphML export and import: one node per entity and per deal, one edge per claim, nothing lost.
+"""GraphML, both ways: one node per entity and per deal, one edge per claim, nothing lost.
 
 The file validates against the GraphML XML Schema and opens in yEd, Gephi,
 Cytoscape, networkx (``read_graphml``) and igraph (``Graph.Read_GraphML``).
@@ -14,7 +14,18 @@ Every attribute is declared by a ``<key>`` of one type (:data:`NODE_KEYS`,
 :data:`EDGE_KEYS`, :data:`GRAPH_KEYS`); a value that is absent is left out, never
 written as ``None``. Lists and mappings (aliases, citations, attributes, the
 documents) are JSON text in keys whose name ends in ``_json``, so
-:func:`coopgraph.loaders.import_graphml.read_graphml` gives back exactly the dataset that was written.
+:func:`read_graphml` gives back exactly the dataset that was written (and
+``coopgraph import graphml`` validates what it reads before it reaches a store).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from coopgraph.loaders import load_bundled
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
+>>> data = load_bundled()
+>>> _ = write_graphml(data, path)
+>>> read_graphml(path) == data
+True
 
 The writer streams (``lxml.etree.xmlfile``): it holds one element at a time,
 and writes to a temporary file that replaces ``path`` only when complete.
@@ -26,16 +37,16 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Callable
 
 from lxml import etree
 
 from coopgraph.graph.errors import CoopgraphError
-from coopgraph.graph.model import Claim, Dataset, Entity
+from coopgraph.graph.model import Citation, Claim, Dataset, Deal, Document, Entity, Value
 from coopgraph.graph.neo4j_model import DEAL_ITEM, DEAL_LABEL, DealNode, Routed, deal_nodes, deal_properties, route
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.atomic import atomic_output
-from coopgraph.queries.progress import Progress, counted
+from coopgraph.queries.export._write import Progress, atomic_output, counted
 
 NS = "http://graphml.graphdrawing.org/xmlns"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -235,7 +246,7 @@ def write_graphml(data: Dataset, path: str | os.PathLike, schema: Schema | None 
     >>> deal = next(n for n, t in g.nodes(data="type") if t == "Deal")
     >>> list(g.successors("state:a")) == [deal], list(g.successors(deal)), g.nodes[deal]["implied"]
     (True, ['system:x'], True)
-    >>> from coopgraph.loaders.import_graphml import read_graphml
+    >>> from coopgraph.loaders.importers.graphml import read_graphml
     >>> read_graphml(target) == ds
     True
     """
@@ -314,3 +325,141 @@ def _write_values(xf, owner: str, values: list[tuple[str, Any]]) -> None:
 
 
 # --- reading ----------------------------------------------------------------------
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+#: the attribute names, as the keys above declare them: the reader uses no name of its own
+K = SimpleNamespace(**{key.name: key.name for key in NODE_KEYS + EDGE_KEYS + GRAPH_KEYS})
+
+def _bool(text: str) -> bool:
+    return text.strip().lower() in ("true", "1")
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "boolean": _bool, "int": int, "long": int, "float": float, "double": float, "string": str,
+}
+
+
+def read_graphml(path: str | os.PathLike) -> Dataset:
+    """Read a GraphML file written by :func:`write_graphml` back into a :class:`Dataset`.
+
+    Keys are matched by ``attr.name``, so a file another tool re-saved (yEd,
+    Gephi) still reads as long as the names survive. Unknown keys are ignored.
+    The result is not validated against the schema: pass it through
+    :func:`coopgraph.loaders.validate_records` (``coopgraph import graphml``
+    does) before writing it to a store.
+
+    Raises
+    ------
+    CoopgraphError
+        When the file is not GraphML or lacks what a coopgraph graph needs
+        (a node without a type or name, an edge without citations ...).
+    """
+    try:
+        tree_iter = etree.iterparse(str(path), events=("end",), huge_tree=True,
+                                    resolve_entities=False, no_network=True)
+        keys: dict[str, tuple[str, Callable[[str], Any]]] = {}
+        data = Dataset()
+        for _, element in tree_iter:
+            tag = etree.QName(element).localname
+            if tag == "key":
+                keys[element.get("id")] = (element.get("attr.name") or element.get("id"),
+                                           _PARSERS.get(element.get("attr.type") or "string", str))
+            elif tag == "node":
+                values = _values(element, keys)
+                if values.get(K.type) == DEAL_LABEL:
+                    deal = _deal(element, values, path)
+                    if deal is not None:
+                        data.deals[deal.id] = deal
+                else:
+                    data.entities[element.get("id")] = _entity(element, values, path)
+                element.clear()
+            elif tag == "edge":
+                values = _values(element, keys)
+                if values.get(K.relation) != DEAL_ITEM:
+                    claim = _claim(element, values, path)
+                    data.claims[claim.id] = claim
+                element.clear()
+            elif tag == "graph":
+                values = _values(element, keys)
+                for doc in json.loads(values.get(K.documents_json) or "[]"):
+                    data.documents[doc["id"]] = Document(**doc)
+    except etree.XMLSyntaxError as exc:
+        raise CoopgraphError(f"{path}: not well-formed XML: {exc}") from None
+    except OSError as exc:
+        raise CoopgraphError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise CoopgraphError(f"{path}: not a coopgraph GraphML file: {exc}") from None
+    data.documents = dict(sorted(data.documents.items()))
+    data.entities = dict(sorted(data.entities.items()))
+    data.claims = dict(sorted(data.claims.items()))
+    data.deals = dict(sorted(data.deals.items()))
+    return data
+
+
+def _values(element: etree._Element, keys: dict[str, tuple[str, Callable[[str], Any]]]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for child in element:
+        if etree.QName(child).localname != "data":
+            continue
+        name, parse = keys.get(child.get("key"), (child.get("key"), str))
+        values[name] = parse(child.text or "")
+    return values
+
+
+def _need(values: dict[str, Any], name: str, element: etree._Element, path) -> Any:
+    if values.get(name) in (None, ""):
+        what = etree.QName(element).localname
+        raise CoopgraphError(f"{path}:{element.sourceline}: {what} {element.get('id')!r} has no '{name}'")
+    return values[name]
+
+
+def _entity(element: etree._Element, values: dict[str, Any], path) -> Entity:
+    return Entity(
+        id=element.get("id"),
+        type=_need(values, K.type, element, path),
+        name=_need(values, K.name, element, path),
+        aliases=tuple(json.loads(values.get(K.aliases_json) or "[]")),
+        country=values.get(K.country),
+        description=values.get(K.description),
+        wikidata=values.get(K.wikidata),
+        attributes=json.loads(values.get(K.attributes_json) or "{}"),
+    )
+
+
+def _deal(element: etree._Element, values: dict[str, Any], path) -> Deal | None:
+    """The ``deals`` record a deal node carries; ``None`` for an implied deal or one only its claims name."""
+    if not values.get(K.has_record):
+        return None
+    return Deal(element.get("id"), _need(values, K.item, element, path), values.get(K.supplier),
+                values.get(K.recipient), values.get(K.variant), values.get(K.name), values.get(K.notes))
+
+
+def _claim(element: etree._Element, values: dict[str, Any], path) -> Claim:
+    amount = values.get(K.value_amount)
+    claim = Claim(
+        subject=values.get(K.subject) or element.get("source"),
+        relation=_need(values, K.relation, element, path),
+        object=values.get(K.object) or element.get("target"),
+        date=values.get(K.date),
+        start=values.get(K.start),
+        end=values.get(K.end),
+        circa=bool(values.get(K.circa, False)),
+        status=values.get(K.status) or "reported",
+        confidence=float(values.get(K.confidence, 0.8)),
+        quantity=values.get(K.quantity),
+        unit=values.get(K.unit),
+        value=None if amount is None else Value(float(amount), values.get(K.value_currency) or "",
+                                                bool(values.get(K.value_estimate, False))),
+        key=values.get(K.key),
+        citations=tuple(Citation(**c) for c in json.loads(_need(values, K.citations_json, element, path))),
+        notes=values.get(K.notes),
+        attributes=json.loads(values.get(K.attributes_json) or "{}"),
+        deal=values.get(K.deal),
+    )
+    given = element.get("id") or values.get(K.claim_id)
+    if given and given != claim.id:
+        raise CoopgraphError(f"{path}:{element.sourceline}: edge {given!r} does not match its content "
+                             f"(its subject, relation, object, dates, quantity, key and deal give {claim.id})")
+    return claim

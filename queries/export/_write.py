@@ -1,4 +1,9 @@
-"""Write a file all at once: to a temporary file beside it, then rename."""
+"""How writers write: all at once (a temporary file beside the target, then a rename), with progress.
+
+Private to coopgraph's writers (exports, plots, the dossier). A writer takes
+``progress(done, total, what)`` (the CLI draws a bar with it; nothing is printed
+here) and wraps its main loop in :func:`counted`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,11 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Callable, Iterable, Iterator, TypeVar
+
+Progress = Callable[[int, int, str], None]
+T = TypeVar("T")
+EVERY = 2000
 
 
 @contextlib.contextmanager
@@ -43,3 +52,23 @@ def atomic_output(path: str | os.PathLike, mode: str = "w", encoding: str | None
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def counted(items: Iterable[T], total: int, what: str, progress: Progress | None) -> Iterator[T]:
+    """Yield ``items``, calling ``progress`` every :data:`EVERY` items and once at the end.
+
+    >>> seen = []
+    >>> list(counted(range(3), 3, "claims", lambda *a: seen.append(a)))
+    [0, 1, 2]
+    >>> seen
+    [(3, 3, 'claims')]
+    """
+    if progress is None:
+        yield from items
+        return
+    done = 0
+    for done, item in enumerate(items, start=1):
+        if done % EVERY == 0:
+            progress(done, total, what)
+        yield item
+    progress(max(done, total), total, what)

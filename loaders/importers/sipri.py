@@ -114,6 +114,8 @@ from coopgraph.graph.model import Entity
 from coopgraph.loaders.records import RawRecord
 from coopgraph.loaders.resolve_names import ImportReport, NameIndex, fold, loose_date, short_hash, slugify
 
+DESCRIPTION = "a SIPRI Arms Transfers Database trade register export"
+
 SUPPLIER_TYPES = ("state", "firm", "gov_body", "armed_service", "research_institute")
 RECIPIENT_TYPES = ("state", "gov_body", "armed_service", "firm", "research_institute", "program")
 ITEM_TYPES = ("weapon_system", "technology")

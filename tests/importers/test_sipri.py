@@ -1,0 +1,255 @@
+"""The SIPRI trade register importer: dated, cited claims, one deal per row, generic designations."""
+
+from __future__ import annotations
+
+from tests.importers.common import (  # shared data and helpers
+    open_store, import_file, SIPRI, REGISTER, SHARED, claims_where, write_register,
+)
+
+
+def test_sipri_rows_become_dated_cited_claims(store_path):
+    store = open_store(store_path)
+    before = store.counts()
+    report = import_file(store, "sipri", SIPRI)
+    assert report.rows == 5
+    # 4 rows x (supplies + transferred_to) x (order + delivery), the unknown supplier's row only transferred_to
+    assert report.counts == {"documents": 1, "entities": 5, "deals": 5, "claims": 18}
+    assert store.counts()["claims"] == before["claims"] + 18
+    doc = store.dataset().documents["sipri-trade-register-2024-10-13"]
+    assert (doc.kind, doc.date) == ("register", "2024-10-13") and "SIPRI" in doc.publisher
+
+    order = claims_where(store, subject="state:russia", relation="supplies", object="system:su-35", date="2015")
+    assert len(order) == 1 and order[0].status == "contracted" and order[0].quantity == 24
+    assert order[0].attributes["recipient"] == "China" and order[0].attributes["tiv_total_order"] == 1200
+    cite = order[0].citations[0]
+    assert cite.locator == "line 8" and cite.quote.startswith("China,Russia,2015,,24,,Su-35")
+    delivered = claims_where(store, subject="system:su-35", relation="transferred_to", object="state:china", start="2016")
+    assert len(delivered) == 1 and delivered[0].end == "2018" and delivered[0].status == "delivered"
+    assert delivered[0].quantity == 24
+
+
+def test_sipri_uncertainty_is_kept_not_dropped(store_path):
+    store = open_store(store_path)
+    import_file(store, "sipri", SIPRI)
+    order = claims_where(store, subject="state:russia", relation="supplies", object="system:mi-17", date="2019")
+    assert len(order) == 1
+    assert order[0].circa is True and order[0].confidence == 0.6
+    assert order[0].attributes["number_ordered_uncertain"] is True and "uncertain" in order[0].notes
+    deliveries = claims_where(store, subject="system:mi-17", relation="transferred_to", object="state:china", start="2023")
+    assert len(deliveries) == 1
+    assert deliveries[0].status == "in_progress" and deliveries[0].quantity == 12
+    assert deliveries[0].attributes["number_delivered_uncertain"] is True and "12 of 20" in deliveries[0].notes
+
+
+def test_sipri_latin1_broken_record_unknown_supplier_and_new_entities(store_path):
+    store = open_store(store_path)
+    report = import_file(store, "sipri", SIPRI)
+    created = {eid: name for eid, name, _ in report.created}
+    assert created == {"system:epee-9": "Épée-9", "state:freedonia": "Freedonia", "state:ruritania": "Ruritania",
+                       "system:hawk-x": "Hawk-X", "system:type-99x": "Type-99X"}
+    assert report.resolved == {"Su-35": "system:su-35", "China": "state:china", "Russia": "state:russia",
+                               "Mi-17": "system:mi-17"}
+    broken = claims_where(store, subject="state:china", relation="supplies", object="system:type-99x")
+    assert {c.citations[0].locator for c in broken} == {"lines 12-13"}
+    late = [c for c in broken if c.start == "2012"][0]
+    assert late.status == "delivered" and late.quantity == 6 and "6 of 10" in late.notes
+    assert late.attributes["tiv_delivered"] == 18
+    assert [w for w, _ in report.skipped] == ["line 11"]
+    assert not claims_where(store, relation="supplies", object="system:hawk-x")
+    assert len(claims_where(store, relation="transferred_to", object="state:freedonia", subject="system:hawk-x")) == 2
+
+
+def test_sipri_import_twice_changes_nothing(store_path):
+    store = open_store(store_path)
+    import_file(store, "sipri", SIPRI)
+    once = store.dataset()
+    second = import_file(store, "sipri", SIPRI)
+    assert store.dataset() == once
+    assert second.created == [] and "Freedonia" in second.resolved
+
+
+def test_sipri_malformed_row_is_located_and_nothing_is_written(run, store_path, tmp_path):
+    bad = tmp_path / "register.csv"
+    text = SIPRI.read_bytes().decode("latin-1").replace("China,Russia,2019,?,20", "China,Russia,20x9,?,2O")
+    bad.write_bytes(text.encode("latin-1"))
+    before = store_path.read_bytes()
+    result = run("import", "sipri", bad, "--store", store_path)
+    assert result.exit_code == 1
+    assert f"{bad}:9: field 'Year of order': '20x9' is not a year (fix:" in result.output
+    assert f"{bad}:9: field 'Number ordered': '2O' is not a whole number" in result.output
+    assert "nothing was written" in result.output
+    assert store_path.read_bytes() == before
+
+
+def test_sipri_without_header_is_a_clear_error(run, store_path, tmp_path):
+    bad = tmp_path / "notes.csv"
+    bad.write_text("just,some,cells\n1,2,3\n", encoding="utf-8")
+    result = run("import", "sipri", bad, "--store", store_path)
+    assert result.exit_code == 1
+    assert "no header line naming Recipient, Supplier and Weapon designation" in result.output
+
+
+def test_sipri_every_row_is_one_deal(store_path):
+    from coopgraph.loaders.importers.sipri import deal_id
+
+    store = open_store(store_path)
+    import_file(store, "sipri", SIPRI)
+    data = store.dataset()
+    sipri = [c for c in data.claims.values() if c.key and c.key.startswith("sipri ")]
+    assert len(sipri) == 18 and all(c.deal and c.deal.startswith("deal:sipri-") for c in sipri)
+    by_row: dict[str, set[str]] = {}
+    for claim in sipri:
+        by_row.setdefault(claim.attributes["sipri_row"], set()).add(claim.deal)
+    assert len(by_row) == 5 and all(len(deals) == 1 for deals in by_row.values())  # one deal a row
+    assert len({d for deals in by_row.values() for d in deals}) == 5                 # and a deal of its own
+    su35 = claims_where(store, subject="state:russia", relation="supplies", object="system:su-35", date="2015")[0]
+    assert su35.deal == deal_id("Russia", "China", "Su-35", "2015", su35.attributes["sipri_row"])
+    assert su35.deal.startswith("deal:sipri-russia-china-su-35-2015-")
+    deal = data.deals[su35.deal]
+    assert (deal.supplier, deal.item, deal.recipient) == ("state:russia", "system:su-35", "state:china")
+    row = su35.attributes["sipri_row"]
+    assert {c.deal for c in sipri if c.attributes["sipri_row"] == row and c.relation == "transferred_to"} == {su35.deal}
+    hawk = data.deals[claims_where(store, subject="system:hawk-x", relation="transferred_to")[0].deal]
+    assert (hawk.supplier, hawk.item, hawk.recipient) == (None, "system:hawk-x", "state:freedonia")
+    graph = store.graph()  # the graph's deals: each row's claims together, nothing joined across rows
+    assert graph.graph["deals"][su35.deal]["suppliers"] == ["state:russia"]
+    assert graph.graph["deals"][su35.deal]["recipients"] == ["state:china"]
+    assert len(graph.graph["deals"][su35.deal]["claims"]) == 4
+
+
+def test_sipri_two_orders_of_one_system_are_two_deals(store_path, tmp_path):
+    path = write_register(tmp_path / "register.csv", [
+        "Freedonia,Ruritania,2001,,4,,Falcon-9X,fighter aircraft,4,,2003,New,,10,40,40",
+        "Freedonia,Ruritania,2010,,6,,Falcon-9X,fighter aircraft,6,,2012,New,,10,60,60",
+        "Freedonia,Ruritania,2010,,6,,Falcon-9X,fighter aircraft,6,,2012,New,,10,60,60"])  # listed twice
+    store = open_store(store_path)
+    report = import_file(store, "sipri", path)
+    assert report.counts["deals"] == 2
+    deals = [d for d in store.dataset().deals.values() if d.item == "system:falcon-9x"]
+    assert sorted(d.id.rsplit("-", 2)[1] for d in deals) == ["2001", "2010"]
+    assert {(d.supplier, d.recipient) for d in deals} == {("state:ruritania", "state:freedonia")}
+
+
+def test_sipri_deal_ids_are_stable_across_reimports(store_path, tmp_path):
+    store = open_store(store_path)
+    first = import_file(store, "sipri", SIPRI)
+    once = store.dataset()
+    copy = tmp_path / "copy of the register.csv"
+    copy.write_bytes(SIPRI.read_bytes())
+    second = import_file(store, "sipri", copy)  # the same rows from another path
+    assert store.dataset() == once
+    assert first.counts["deals"] == second.counts["deals"] == 5
+
+
+def test_sipri_variant_from_the_comments(store_path, tmp_path):
+    from coopgraph.graph.model import Dataset, Entity
+    from coopgraph.loaders.importers.sipri import read_sipri
+    from coopgraph.loaders.resolve_names import NameIndex
+
+    path = write_register(tmp_path / "register.csv", [
+        "China,Russia,1999,,38,,Su-30,FGA aircraft,38,,2000; 2001,New,$1.8 b deal; Su-30MKK version,35,1330,1330",
+        "China,Russia,2003,,24,,Su-30MK2,FGA aircraft,24,,2004,New,,35,840,840",
+        "China,Russia,2005,,10,,Su-30,FGA aircraft,10,,2006,New,in several versions,35,350,350"])
+    su30 = Entity("system:su-30", "weapon_system", "Su-30", ("Su-30MK2",))
+    records, _ = read_sipri(path, NameIndex(Dataset(entities={su30.id: su30})))
+    deals = [r.data for r in records if r.kind == "deals"]
+    assert [(d["item"], d.get("variant")) for d in deals] == [
+        ("system:su-30", "Su-30MKK"),   # the comments name the version
+        ("system:su-30", "Su-30MK2"),   # the designation is a longer name of the entity it resolved to
+        ("system:su-30", None)]
+    store = open_store(store_path)
+    import_file(store, "sipri", path)
+    stored = [d for d in store.dataset().deals.values() if d.id.startswith("deal:sipri-russia-china-su-30-1999-")]
+    assert [d.variant for d in stored] == ["Su-30MKK"]
+
+
+def test_sipri_generic_designations_never_join_deals(store_path, tmp_path):
+    path = write_register(tmp_path / "register.csv", [
+        "Viet Nam,Ukraine,1994,,4,,ship engine,ship engine,4,,1996,New,DR-77 (8008hp) gas turbine; for 2 Project-1241 "
+        "(Tarantul) FAC from Russia,2,8,8",
+        "India,Ukraine,1990,,6,,ship engine,ship engine,6,,1992,New,DR-77 (8008hp) gas turbine; for 6 Tarantul (Veer) "
+        "FAC from Russia,2,12,12",
+        "India,Ukraine,2009,,208,?,aircraft engine,aircraft engine,110,?,2011; 2012,New,Motor-Sich AI-20D-5M (3500hp) "
+        "turboprop for modernization of 104 An-32 transport aircraft,1,208,110",
+        "Pakistan,Germany,1990,,4,,ship engine,ship engine,4,,1992,New,MTU 2990hp diesel engine for 2 Jalalat FAC,1,4,4",
+        "Pakistan,Germany,1990,,4,,ship engine,ship engine,4,,1993,New,MTU 2990hp diesel engine for 2 Jalalat-2 FAC,1,4,4",
+        "India,Israel,2001,,6,,air refuel system,air refuel system,6,,2003,New,For 6 Il-78 tanker aircraft,3,18,18",
+        "China,Ukraine,2011,,50,,vehicle engine,vehicle engine,50,?,2013,New,Malyshev 6TD-2E (1200hp) diesel engine; "
+        "probably for tank produced in China,0.3,15,15"])
+    store = open_store(store_path)
+    report = import_file(store, "sipri", path)
+    data = store.dataset()
+    assert not [e for e in data.entities.values()
+                if e.name.lower() in ("ship engine", "aircraft engine", "vehicle engine", "air refuel system")]
+    items = {}
+    for deal in data.deals.values():
+        items.setdefault(deal.item, []).append(deal)
+    # the comments name the model: that model, one entity however many deals name it
+    assert sorted((d.supplier, d.recipient) for d in items["tech:dr-77"]) == [("state:ukraine", "state:india"),
+                                                                          ("state:ukraine", "state:viet-nam")]
+    ai20 = data.entities["tech:ai-20d-5m"]
+    assert (ai20.type, ai20.name, ai20.aliases) == ("technology", "AI-20D-5M", ("Motor-Sich AI-20D-5M",))
+    assert ai20.attributes["sipri_designation"] == "aircraft engine"
+    assert data.entities["tech:6td-2e"].name == "6TD-2E"
+    # no model named: an item of the deal's own, named for the deal
+    own = {eid: e for eid, e in data.entities.items() if eid.startswith(("tech:ship-engine-", "tech:air-refuel-system-"))}
+    assert len(own) == 3 and all(len(items[eid]) == 1 for eid in own)
+    assert sorted(e.name for e in own.values()) == ["air refuel system (Israel for India, 2001)",
+                                                    "ship engine (Germany for Pakistan, 1990)",
+                                                    "ship engine (Germany for Pakistan, 1990)"]
+    assert all("MTU 2990hp" in e.description for e in own.values() if "Pakistan" in e.name)
+    claims = [c for c in data.claims.values() if c.object == "tech:dr-77" and c.relation == "supplies"]
+    assert {c.attributes["designation"] for c in claims} == {"ship engine"}
+    assert {c.deal for c in claims} == {d.id for d in items["tech:dr-77"]}
+    assert {eid for eid, _, _ in report.created} >= set(own) | {"tech:dr-77", "tech:ai-20d-5m"}
+    again = store.dataset()
+    second = import_file(store, "sipri", path)
+    assert store.dataset() == again and second.created == []
+
+
+def test_register_fixture_is_the_shared_file_byte_for_byte():
+    import hashlib
+
+    digest = hashlib.sha256(REGISTER.read_bytes()).hexdigest()
+    assert digest == "34ea7699f3edbeecc6171f01b36bef9198a0aa8525c4227f5bf4d64f7903d37c"  # as PROVENANCE.md says
+    assert f"sha256 `{digest}`" in (REGISTER.parent / "PROVENANCE.md").read_text(encoding="utf-8")
+    if (SHARED / "sipri").is_dir():
+        for name in ("trade-register.csv", "PROVENANCE.md"):
+            assert (REGISTER.parent / name).read_bytes() == (SHARED / "sipri" / name).read_bytes()
+
+
+def test_real_sipri_register_every_row_becomes_claims_or_is_skipped(store_path):
+    store = open_store(store_path)
+    report = import_file(store, "sipri", REGISTER)
+    assert report.rows == 2643  # PROVENANCE.md: 2,643 records, one broken over two lines
+    assert report.counts["deals"] == report.rows  # one deal a row
+    data = store.dataset()
+    doc = data.documents["sipri-trade-register-2024-10-13"]
+    cited = {cit.locator for c in data.claims.values() for cit in c.citations if cit.document == doc.id}
+    assert len(cited) == report.rows and "lines 2324-2325" in cited
+    skipped = {where for where, _ in report.skipped}
+    assert skipped <= cited and len(skipped) == 3  # 'unknown supplier(s)': transfers kept, supplies skipped
+    assert report.counts["claims"] == 4 * report.rows - 2 * len(skipped)
+    russia_china = [c for c in data.claims.values() if c.subject == "state:russia" and c.relation == "supplies"
+                    and c.attributes.get("recipient") == "China" and c.status == "contracted"]
+    assert len(russia_china) == 97  # PROVENANCE.md: Russia -> China 97 records
+    assert report.resolved["Soviet Union"] == "state:soviet-union"
+    assert not [e for e in report.created if e[1] in ("China", "Russia", "United States", "Soviet Union")]
+    assert {"state:india", "state:viet-nam", "state:thailand"} <= {eid for eid, _, _ in report.created}
+    sipri_deals = {d.id: d for d in data.deals.values() if d.id.startswith("deal:sipri-")}
+    assert len(sipri_deals) == 2643
+    assert {c.deal for c in data.claims.values() if c.key and c.key.startswith("sipri ")} == set(sipri_deals)
+    # generic designations: 130 rows; 120 name a model in their comments, 10 get an item of their own
+    generic = {"ship engine", "vehicle engine", "aircraft engine", "air refuel system", "air-independent ship engine"}
+    assert not [e for e in data.entities.values() if e.name in generic]
+    by_designation = {}
+    for claim in data.claims.values():
+        if claim.deal in sipri_deals and claim.attributes.get("designation") in generic:
+            by_designation.setdefault(claim.deal, sipri_deals[claim.deal].item)
+    assert len(by_designation) == 130
+    own = {item for item in by_designation.values() if any(item.startswith(f"tech:{g.replace(' ', '-')}-") for g in generic)}
+    assert len(own) == 10 and sum(1 for item in by_designation.values() if item in own) == 10
+    assert sum(1 for item in by_designation.values() if item == "tech:dr-77") == 4
+    assert data.entities["tech:ai-20d-5m"].aliases == ("Motor-Sich AI-20D-5M",)
+    again = store.dataset()
+    assert import_file(store, "sipri", REGISTER).created == [] and store.dataset() == again
