@@ -1,4 +1,4 @@
-"""The dataset shipped inside the package (``coopgraph/data``)."""
+"""The dataset shipped inside the package (``coopgraph.data``, the folder ``package/data`` of the repository)."""
 
 from __future__ import annotations
 

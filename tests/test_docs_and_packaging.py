@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import os
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-
-
 
 SUBPACKAGES = ("coopgraph.graph", "coopgraph.loaders", "coopgraph.queries", "coopgraph.cli", "coopgraph.data")
 
@@ -59,3 +59,34 @@ def test_schema_doc_lists_every_type_and_relation():
     schema = load_schema()
     for name in list(schema.entity_types) + list(schema.relation_types) + list(schema.statuses):
         assert f"`{name}`" in text, f"docs/schema.md does not describe '{name}'"
+
+
+ROOT = Path(__file__).resolve().parents[1]
+README_EXAMPLE = "from coopgraph.loaders import open_or_build; print(open_or_build.__module__)"
+
+
+def test_the_repository_root_cannot_shadow_the_package():
+    # a folder named coopgraph/ at the root would be found before the installed package
+    assert not (ROOT / "coopgraph").exists()
+
+
+def test_the_readme_python_example_runs_from_the_repository_root():
+    # the installed package here is an editable one (the README's test command)
+    out = subprocess.run([sys.executable, "-c", README_EXAMPLE], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "coopgraph.loaders"
+
+
+def test_the_readme_python_example_runs_from_the_root_against_a_non_editable_install(tmp_path):
+    # the README's first command installs non-editable; build that install into a folder of its own
+    target = tmp_path / "site"
+    build = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
+                            str(ROOT)], capture_output=True, text=True)
+    if build.returncode != 0:
+        pytest.skip(f"cannot build the package here: {build.stderr[-300:]}")
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    code = README_EXAMPLE + "; import coopgraph; print(coopgraph.__file__)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    module, location = out.stdout.split()
+    assert module == "coopgraph.loaders" and location.startswith(str(target))
