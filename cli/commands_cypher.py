@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from coopgraph.cli.options import format_option, store_option
-from coopgraph.cli.output import render, to_json
+from coopgraph.cli.output import output
+from coopgraph.queries.report import Report
 from coopgraph.cli.stores import StoreSpec, open_cli_store
 
 
@@ -23,7 +24,7 @@ def list_queries(fmt):
     rows = [{"name": q.name, "parameters": ", ".join(f"{k}={v!r}" for k, v in q.params.items()),
              "answers": q.description + (f" [Neo4j only: {q.neo4j_only}]" if q.neo4j_only else "")}
             for q in pack().values()]
-    click.echo(render(rows, fmt, table_columns=["name", "answers"]))
+    output(Report(rows, table_columns=["name", "answers"]), fmt)
 
 
 @cypher.command()
@@ -53,7 +54,7 @@ def run(name, params, store_spec, fmt):
         values[key.strip()] = parse_literal(value)
     spec = StoreSpec(store_spec.path, "neo4j", store_spec.uri, store_spec.user, store_spec.database)
     rows = run_pack_query(open_cli_store(spec), name, values)
-    click.echo(to_json(rows) if fmt == "json" else render(rows, fmt) if rows else "(no rows)")
+    output(Report(rows), fmt)
 
 
 COMMANDS = [cypher]

@@ -8,15 +8,14 @@ from pathlib import Path
 import click
 
 from coopgraph.cli.options import format_option, progress_bar, quiet_option, store_option
-from coopgraph.cli.output import render, table, to_json
+from coopgraph.cli.output import output, table
 from coopgraph.cli.stores import StoreSpec, open_bolt_store, open_cli_store, tell_if_migrated
-from coopgraph.graph.schema import load_schema
 from coopgraph.graph.store import open_store
 from coopgraph.loaders import load_files, load_into
 from coopgraph.queries import search as search_query
 from coopgraph.queries import show as show_query
 from coopgraph.queries import stats as stats_query
-from coopgraph.queries import stats_rows
+from coopgraph.queries.basic import schema_report
 
 _FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 
@@ -39,10 +38,11 @@ def load(files, replace, batch_size, quiet, store_spec):
         with progress_bar("loading into Neo4j", quiet) as progress:
             store = open_bolt_store(store_spec, batch_size=batch_size, progress=progress)
             counts = load_into(store, files, replace=replace or not store.exists())
-        where = store_spec.uri
+        where = store.uri  # shown without a password
     else:
         store = open_store(store_spec.path)
-        if not store.exists() and not replace:
+        # with --replace the store is not read: a damaged one is rebuilt (what its error message advises)
+        if not replace and not store.exists():
             store = open_cli_store(store_spec)
         tell_if_migrated(store)
         with progress_bar("validating", quiet) as progress:
@@ -74,7 +74,7 @@ def push(replace, batch_size, row_by_row, quiet, store_spec):
         counts = target.write(data, replace=replace, batched=not row_by_row)
     seconds = time.perf_counter() - started
     rows = len(data.documents) + len(data.entities) + len(data.claims)
-    click.echo(f"pushed {rows} rows to {store_spec.uri} in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s); "
+    click.echo(f"pushed {rows} rows to {target.uri} in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s); "
                f"it holds {counts['documents']} documents, {counts['entities']} entities, {counts['claims']} claims")
 
 
@@ -97,11 +97,7 @@ def validate(files, store_spec):
 @format_option
 def stats(store_spec, fmt):
     """Counts by entity type, relation type and document, and the span of years."""
-    report = stats_query(open_cli_store(store_spec))
-    if fmt == "json":
-        click.echo(to_json(report))
-    else:
-        click.echo(render(stats_rows(report), fmt))
+    output(stats_query(open_cli_store(store_spec)), fmt)
 
 
 @click.command()
@@ -111,11 +107,7 @@ def stats(store_spec, fmt):
 @format_option
 def search(text, limit, store_spec, fmt):
     """Find entities whose id, name or alias contains TEXT (case-insensitive)."""
-    rows = search_query(open_cli_store(store_spec), text, limit=limit)
-    if not rows and fmt == "table":
-        click.echo(f"no entity matches '{text}'")
-        return
-    click.echo(render(rows, fmt, table_columns=["id", "type", "name", "aliases"]))
+    output(search_query(open_cli_store(store_spec), text, limit=limit), fmt)
 
 
 @click.command()
@@ -124,63 +116,55 @@ def search(text, limit, store_spec, fmt):
 @format_option
 def show(entity, store_spec, fmt):
     """Show ENTITY (an id, name or alias) with all its claims, dates and citations."""
-    report = show_query(open_cli_store(store_spec), entity)
-    if fmt == "json":
-        click.echo(to_json(report))
-        return
-    rows = report["claims"]
-    if fmt == "csv":
-        click.echo(render(rows, "csv"))
-        return
-    info = report["entity"]
-    click.echo(f"{info['name']}  [{info['id']}, {info['type']}]")
-    if info.get("aliases"):
-        click.echo(textwrap.fill(f"also: {', '.join(info['aliases'])}", width=80, subsequent_indent="      "))
-    if info.get("country"):
-        click.echo(f"country: {info['country']}")
-    if info.get("description"):
-        click.echo(textwrap.fill(info["description"], width=80))
-    click.echo(f"\n{len(rows)} claim(s):")
+    output(show_query(open_cli_store(store_spec), entity), fmt, text=_show_text)
+
+
+def _show_text(report) -> str:
     lines = []
+    rows = report.rows
+    info = report["entity"]
+    lines.append(f"{info['name']}  [{info['id']}, {info['type']}]")
+    if info.get("aliases"):
+        lines.append(textwrap.fill(f"also: {', '.join(info['aliases'])}", width=80, subsequent_indent="      "))
+    if info.get("country"):
+        lines.append(f"country: {info['country']}")
+    if info.get("description"):
+        lines.append(textwrap.fill(info["description"], width=80))
+    lines.append(f"\n{len(rows)} claim(s):")
+    shown = []
     evidence: dict[tuple, list[int]] = {}
     for number, row in enumerate(rows, start=1):
         if row["direction"] == "in":
             relation, other = f"<- {row['relation']}", row["subject_name"]
         else:
             relation, other = f"{row['relation']} ->", row["object_name"]
-        lines.append({"#": number, "when": row["when"], "relation": relation, "other": other,
+        shown.append({"#": number, "when": row["when"], "relation": relation, "other": other,
                       "status": row["status"], "conf": row["confidence"]})
         for cit in row["citations"]:
             evidence.setdefault((cit["document"], cit["locator"], cit["quote"]), []).append(number)
-    click.echo(table(lines))
-    if report.get("deals"):
+    lines.append(table(shown))
+    if report["deals"]:
         from coopgraph.cli.chain_text import deal_text
 
-        click.echo(f"\n{len(report['deals'])} deal(s):")
+        lines.append(f"\n{len(report['deals'])} deal(s):")
         for deal in report["deals"]:
             numbers = ",".join(map(str, deal["claim_numbers"]))
-            for line in textwrap.wrap(f"[{numbers}] {deal_text(deal, {})} ({deal['id']})", width=80,
-                                      initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False):
-                click.echo(line)
+            lines.extend(textwrap.wrap(f"[{numbers}] {deal_text(deal, {})} ({deal['id']})", width=80,
+                                       initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False))
     if evidence:
-        click.echo("\nEvidence:")
+        lines.append("\nEvidence:")
         for (document, locator, quote), numbers in evidence.items():
             head = f"[{','.join(map(str, numbers))}] {document}, {locator}: "
-            for line in textwrap.wrap(f'{head}"{quote}"', width=80, initial_indent="  ", subsequent_indent="      ",
-                                      break_on_hyphens=False):
-                click.echo(line)
+            lines.extend(textwrap.wrap(f'{head}"{quote}"', width=80, initial_indent="  ", subsequent_indent="      ",
+                                       break_on_hyphens=False))
+    return "\n".join(lines)
 
 
 @click.command(name="schema")
 @format_option
 def schema_command(fmt):
     """List the entity and relation types of the schema with their meaning."""
-    schema = load_schema()
-    rows = [{"kind": "entity", "name": t.name, "id prefix / endpoints": f"{t.prefix}:", "flow": "", "meaning": t.description}
-            for t in schema.entity_types.values()]
-    rows += [{"kind": "relation", "name": r.name, "id prefix / endpoints": f"{'|'.join(r.subject)} -> {'|'.join(r.object)}",
-              "flow": r.flow, "meaning": r.description} for r in schema.relation_types.values()]
-    click.echo(render(rows, fmt))
+    output(schema_report(), fmt)
 
 
 COMMANDS = [load, push, validate, stats, search, show, schema_command]

@@ -12,11 +12,12 @@ from pathlib import Path
 import click
 
 from coopgraph.cli.options import format_option, progress_bar, quiet_option, store_option
-from coopgraph.cli.output import render, table, to_json
+from coopgraph.cli.output import output, table
 from coopgraph.cli.stores import open_cli_store, require_embedded
 from coopgraph.loaders.importers import IMPORTER_RECORDS, IMPORTERS, import_file
 from coopgraph.loaders.merges import merge_entities, merge_rows, unmerge_entity
 from coopgraph.loaders.resolve_names import ImportReport
+from coopgraph.queries.report import Report
 
 _TABLE_FORMATS = ("csv", "xlsx")
 
@@ -69,50 +70,43 @@ def import_command(import_format, file, mapping_file, maps, sets, create, sheet,
     _print_report(report, fmt, dry_run)
 
 
-def _report_rows(report: ImportReport) -> list[dict]:
-    rows = [{"what": "resolved", "name": name, "id": eid, "where": "", "why": ""} for name, eid in report.resolved.items()]
-    rows += [{"what": "created", "name": name, "id": eid, "where": "", "why": why} for eid, name, why in report.created]
-    rows += [{"what": "unresolved", "name": name, "id": "", "where": where, "why": why} for name, where, why in report.unresolved]
-    rows += [{"what": "skipped", "name": "", "id": "", "where": where, "why": why} for where, why in report.skipped]
-    rows += [{"what": "skipped", "name": kind, "id": "", "where": f"{count} record(s)", "why": "not imported (kind)"}
-             for kind, count in sorted(report.skipped_kinds.items())]
-    return rows
-
-
 def _print_report(report: ImportReport, fmt: str, dry_run: bool) -> None:
-    if fmt == "json":
-        click.echo(to_json({**report.to_dict(), "store_counts": report.store_counts, "dry_run": dry_run}))
-        return
-    if fmt == "csv":
-        click.echo(render(_report_rows(report), "csv"))
-        return
+    output(Report(report.name_rows(), columns=["what", "name", "id", "where", "why"],
+                  document={**report.to_dict(), "store_counts": report.store_counts, "dry_run": dry_run}),
+           fmt, text=lambda _: _report_text(report, dry_run))
+
+
+def _report_text(report: ImportReport, dry_run: bool) -> str:
+    lines: list[str] = []
+    echo = lines.append
     counts = report.counts
     verb = "would import" if dry_run else "imported"
     deals = f", {counts['deals']} deal(s)" if counts.get("deals") else ""
-    click.echo(f"{verb} {report.file} ({report.importer}): {report.rows} record(s) -> {counts.get('documents', 0)} "
+    echo(f"{verb} {report.file} ({report.importer}): {report.rows} record(s) -> {counts.get('documents', 0)} "
                f"document(s), {counts.get('entities', 0)} new or updated entities{deals}, {counts.get('claims', 0)} claims")
     if report.store_counts:
         totals = report.store_counts
-        click.echo(f"store now holds {totals['documents']} documents, {totals['entities']} entities, "
+        echo(f"store now holds {totals['documents']} documents, {totals['entities']} entities, "
                    f"{totals.get('deals', 0)} deals, {totals['claims']} claims, {totals['citations']} citations")
     if report.resolved:
-        click.echo(f"\n{len(report.resolved)} name(s) resolved to existing entities:")
+        echo(f"\n{len(report.resolved)} name(s) resolved to existing entities:")
         for name, eid in report.resolved.items():
-            click.echo(f"  {name} -> {eid}")
+            echo(f"  {name} -> {eid}")
     if report.created:
-        click.echo(f"\n{len(report.created)} new entit{'y' if len(report.created) == 1 else 'ies'} (names not in the store):")
-        click.echo(table([{"id": eid, "name": name, "from": why} for eid, name, why in report.created]))
+        echo(f"\n{len(report.created)} new entit{'y' if len(report.created) == 1 else 'ies'} (names not in the store):")
+        echo(table([{"id": eid, "name": name, "from": why} for eid, name, why in report.created]))
     if report.unresolved:
-        click.echo(f"\n{len(report.unresolved)} name(s) not resolved:")
+        echo(f"\n{len(report.unresolved)} name(s) not resolved:")
         for name, where, why in report.unresolved:
-            click.echo(f"  {name} ({where}): {why}")
+            echo(f"  {name} ({where}): {why}")
     skipped = len(report.skipped) + sum(report.skipped_kinds.values())
     if skipped:
-        click.echo(f"\n{skipped} record(s) skipped:")
+        echo(f"\n{skipped} record(s) skipped:")
         for kind, count in sorted(report.skipped_kinds.items()):
-            click.echo(f"  {count} {kind} record(s): not imported")
+            echo(f"  {count} {kind} record(s): not imported")
         for where, why in report.skipped:
-            click.echo(f"  {where}: {why}")
+            echo(f"  {where}: {why}")
+    return "\n".join(lines)
 
 
 @click.command()
@@ -165,10 +159,7 @@ def unmerge(merged, store_spec):
 def merges(store_spec, fmt):
     """List the recorded merge decisions (merged id, kept id, when, note)."""
     rows = merge_rows(open_cli_store(require_embedded(store_spec, 'merge decisions')))
-    if not rows and fmt == "table":
-        click.echo("no merge decisions recorded")
-        return
-    click.echo(render(rows, fmt))
+    output(Report(rows, empty="no merge decisions recorded"), fmt)
 
 
 COMMANDS: list = [import_command, merge, unmerge, merges]

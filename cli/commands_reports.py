@@ -8,10 +8,10 @@ import click
 
 from coopgraph.cli.chain_text import chains_text, steps_text
 from coopgraph.cli.options import filter_options, format_option, plot_option, store_option, type_option
-from coopgraph.cli.output import render, short_citation, to_json
+from coopgraph.cli.output import output, short_citation, table
 from coopgraph.cli.stores import open_cli_store
 from coopgraph.queries import (
-    MEASURES, brokers as brokers_query, centrality as centrality_query, chains as chains_query, chains_frame,
+    MEASURES, brokers as brokers_query, centrality as centrality_query, chains as chains_query,
     impact as impact_query, lineage as lineage_query, neighbours as neighbours_query, paths as paths_query,
     timeline as timeline_query, timeline_counts,
 )
@@ -20,12 +20,6 @@ DEFAULT_FROM = "country:Russia"
 DEFAULT_TO = "org:PLA"
 SELECTOR_HELP = ("an entity (id, name, alias), type:TYPE[,TYPE], country:STATE (its bodies, firms and their products), "
                  "org:ORG (it and its parts and programmes), or * ; join terms with & to intersect; repeat to unite")
-
-
-def _frame_out(frame, fmt):
-    if fmt == "csv":
-        return frame.to_csv(index=False).rstrip("\n")
-    return to_json(frame.to_dict("records"))
 
 
 @click.command()
@@ -59,22 +53,13 @@ def chains(sources, targets, max_hops, via, limit, quotes, claim_filter, plot_pa
     if plot_path:
         drawn = plot_chains_file(result.chains, plot_path)
         click.echo(f"drew {drawn} arc(s) to {plot_path}", err=True)
-    if fmt == "table":
-        click.echo(chains_text(result.chains, result.truncated, quotes, result.found, result.complete))
-    elif fmt == "json":
-        click.echo(to_json({"sources": result.sources, "targets": result.targets, "truncated": result.truncated,
-                            "found": result.found, "complete": result.complete, "chains": result.chains}))
-    else:
-        click.echo(_frame_out(chains_frame(result), "csv"))
+    output(result, fmt, text=lambda r: chains_text(r.chains, r.truncated, quotes, r.found, r.complete))
 
 
 def plot_chains_file(chains_rows, path):
     from coopgraph.queries.plot import plot_chains
 
-    try:
-        return plot_chains(chains_rows, path)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--plot") from None
+    return plot_chains(chains_rows, path)
 
 
 @click.command()
@@ -87,27 +72,19 @@ def plot_chains_file(chains_rows, path):
 @format_option
 def path(source, target, flow_only, limit, claim_filter, store_spec, fmt):
     """Shortest paths from SOURCE to TARGET, with the claims and citations of every hop."""
-    rows = paths_query(open_cli_store(store_spec).graph(), source, target, flow_only=flow_only,
-                       claim_filter=claim_filter, limit=limit)
-    if fmt == "json":
-        click.echo(to_json(rows))
-    elif fmt == "csv":
-        flat = [{"path": r["rank"], "step": s["step"], "from": s["from"], "to": s["to"],
-                 "claims": "; ".join(c["claim"] for c in s["claims"]),
-                 "statements": "; ".join(f"{c['statement']} ({c['when']})" for c in s["claims"]),
-                 "citations": " | ".join(f"{x['document']} {x['locator']}" for c in s["claims"] for x in c["citations"])}
-                for r in rows for s in r["steps"]]
-        click.echo(render(flat, "csv"))
-    elif not rows:
-        click.echo(f"no path from {source} to {target}" + (" along flows" if flow_only else ""))
-    else:
-        lines = []
-        for row in rows:
-            lines.extend(textwrap.wrap(f"#{row['rank']}  {row['hops']} hop(s): {row['path']}", width=80,
-                                       subsequent_indent="    "))
-            lines.extend(steps_text(row["steps"], "    "))
-            lines.append("")
-        click.echo("\n".join(lines).rstrip())
+    report = paths_query(open_cli_store(store_spec).graph(), source, target, flow_only=flow_only,
+                         claim_filter=claim_filter, limit=limit)
+    output(report, fmt, text=None if not report.rows else _paths_text)
+
+
+def _paths_text(report) -> str:
+    lines = []
+    for row in report:
+        lines.extend(textwrap.wrap(f"#{row['rank']}  {row['hops']} hop(s): {row['path']}", width=80,
+                                   subsequent_indent="    "))
+        lines.extend(steps_text(row["steps"], "    "))
+        lines.append("")
+    return "\n".join(lines).rstrip()
 
 
 @click.command()
@@ -120,14 +97,8 @@ def path(source, target, flow_only, limit, claim_filter, store_spec, fmt):
 @format_option
 def neighbours(entity, depth, cap, types, claim_filter, store_spec, fmt):
     """Entities within --depth claims of ENTITY (high-degree entities capped; the cut is counted)."""
-    report = neighbours_query(open_cli_store(store_spec).graph(), entity, depth=depth, types=types, cap=cap,
-                              claim_filter=claim_filter)
-    if fmt == "json":
-        click.echo(to_json(report))
-        return
-    click.echo(render(report["rows"], fmt, table_columns=["depth", "id", "name", "type", "relations"]))
-    if fmt == "table" and report["cut"]:
-        click.echo("cut: " + ", ".join(f"{n} {what}" for what, n in report["cut"].items()))
+    output(neighbours_query(open_cli_store(store_spec).graph(), entity, depth=depth, types=types, cap=cap,
+                            claim_filter=claim_filter), fmt)
 
 
 @click.command()
@@ -141,17 +112,8 @@ def neighbours(entity, depth, cap, types, claim_filter, store_spec, fmt):
 @format_option
 def centrality(measure, top, flow_only, k, types, claim_filter, store_spec, fmt):
     """Rank entities by centrality, on the whole graph or a time window (--from-date/--to-date)."""
-    report = centrality_query(open_cli_store(store_spec).graph(), measure, types=types, top=top,
-                              claim_filter=claim_filter, flow_only=flow_only, k=k)
-    if fmt == "json":
-        click.echo(to_json(report))
-        return
-    click.echo(render(report["rows"], fmt))
-    if fmt == "table":
-        click.echo(f"{measure} on {report['nodes']} nodes, {report['arcs']} links" + (" (flows only)" if flow_only else ""))
-        click.echo("(deals are nodes of their own; a deal's score is added to its item's)")
-        if report["note"]:
-            click.echo(report["note"])
+    output(centrality_query(open_cli_store(store_spec).graph(), measure, types=types, top=top,
+                            claim_filter=claim_filter, flow_only=flow_only, k=k), fmt)
 
 
 @click.command()
@@ -163,14 +125,8 @@ def centrality(measure, top, flow_only, k, types, claim_filter, store_spec, fmt)
 @format_option
 def brokers(sources, targets, top, claim_filter, store_spec, fmt):
     """Entities whose removal disconnects the most supplier → recipient pairs (dominators on the flow graph)."""
-    report = brokers_query(open_cli_store(store_spec).graph(), list(sources) or None, list(targets) or None,
-                           claim_filter=claim_filter, top=top)
-    if fmt == "json":
-        click.echo(to_json(report))
-        return
-    click.echo(render(report["rows"], fmt))
-    if fmt == "table":
-        click.echo(f"{report['pairs']} connected supplier → recipient pairs ({report['sources']} suppliers, {report['targets']} recipients)")
+    output(brokers_query(open_cli_store(store_spec).graph(), list(sources) or None, list(targets) or None,
+                         claim_filter=claim_filter, top=top), fmt)
 
 
 @click.command()
@@ -190,18 +146,16 @@ def impact(remove, sources, targets, max_hops, claim_filter, store_spec, fmt):
     """
     report = impact_query(open_cli_store(store_spec).graph(), remove, list(sources) or [DEFAULT_FROM],
                           list(targets) or [DEFAULT_TO], claim_filter=claim_filter, max_hops=max_hops)
-    if fmt == "json":
-        click.echo(to_json(report))
-        return
-    if fmt == "csv":
-        click.echo(render(report["targets"], "csv"))
-        return
-    click.echo(f"removed: {', '.join(report['removed'])}")
-    click.echo(f"{report['lost']} recipient(s) lose every chain, {report['kept']} keep one\n")
-    click.echo(render(report["targets"], "table", table_columns=["outcome", "id", "name", "kept_via"]))
+    output(report, fmt, text=_impact_text)
+
+
+def _impact_text(report) -> str:
+    lines = [f"removed: {', '.join(report['removed'])}",
+             f"{report['lost']} recipient(s) lose every chain, {report['kept']} keep one\n",
+             table(report.rows, report.table_columns)]
     if report["lost_chains"]:
-        click.echo("\nchains that disappear:")
-        click.echo(chains_text(report["lost_chains"]))
+        lines += ["\nchains that disappear:", chains_text(report["lost_chains"])]
+    return "\n".join(lines)
 
 
 @click.command()
@@ -221,34 +175,29 @@ def timeline(entity, relations, by, counts, types, claim_filter, plot_path, stor
     rels = [r.strip() for value in relations for r in value.split(",") if r.strip()] or None
     for rel in rels or ():
         load_schema().relation(rel)
-    rows = timeline_query(open_cli_store(store_spec).graph(), entity, relations=rels, entity_types=types,
-                          claim_filter=claim_filter)
-    table_counts = timeline_counts(rows, by)
+    report = timeline_query(open_cli_store(store_spec).graph(), entity, relations=rels, entity_types=types,
+                            claim_filter=claim_filter)
+    table_counts = timeline_counts(report.rows, by)
     if plot_path:
         from coopgraph.queries.plot import plot_timeline
 
-        try:
-            drawn = plot_timeline(table_counts, plot_path, title=f"Claims per {by}" + (f": {entity}" if entity else ""))
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--plot") from None
+        drawn = plot_timeline(table_counts, plot_path, title=f"Claims per {by}" + (f": {entity}" if entity else ""))
         click.echo(f"drew {drawn} period(s) to {plot_path}", err=True)
     if counts:
-        if fmt != "table":
-            click.echo(_frame_out(table_counts, fmt))
-            return
-        # one row a period; the relations ranked by count, in one column that the table can shorten
-        rows = []
-        for record in table_counts.to_dict("records"):
-            period, total = record.pop("period"), record.pop("total")
-            ranked = sorted(((n, rel) for rel, n in record.items() if n), key=lambda t: (-t[0], t[1]))
-            rows.append({"period": period, "claims": total, "by relation": ", ".join(f"{rel} {n}" for n, rel in ranked)})
-        click.echo(render(rows, "table"))
-        return
-    if fmt == "table":
-        click.echo(render(rows, "table", table_columns=["when", "statement", "status", "confidence"]))
-        click.echo(f"{len(rows)} claim(s)")
+        output(table_counts, fmt, text=_counts_text)
     else:
-        click.echo(render(rows, fmt))
+        output(report, fmt)
+
+
+def _counts_text(report) -> str:
+    # one row a period; the relations ranked by count, in one column that the table can shorten
+    rows = []
+    for record in report.rows:
+        record = dict(record)
+        period, total = record.pop("period"), record.pop("total")
+        ranked = sorted(((n, rel) for rel, n in record.items() if n), key=lambda t: (-t[0], t[1]))
+        rows.append({"period": period, "claims": total, "by relation": ", ".join(f"{rel} {n}" for n, rel in ranked)})
+    return table(rows)
 
 
 @click.command()
@@ -259,13 +208,13 @@ def timeline(entity, relations, by, counts, types, claim_filter, plot_path, stor
 @format_option
 def lineage(entity, depth, claim_filter, store_spec, fmt):
     """Design lineage of ENTITY: derived-from, copied-from and licensed relations, both ways, dated and cited."""
-    rows = lineage_query(open_cli_store(store_spec).graph(), entity, depth=depth, claim_filter=claim_filter)
-    if fmt == "table" and not rows:
-        click.echo(f"no lineage claims for {entity}")
-        return
-    if fmt == "table":
-        rows = [{**row, "cited": "; ".join(dict.fromkeys(short_citation(c) for c in row["citations"]))} for row in rows]
-    click.echo(render(rows, fmt, table_columns=["depth", "direction", "statement", "when", "status", "cited"]))
+    report = lineage_query(open_cli_store(store_spec).graph(), entity, depth=depth, claim_filter=claim_filter)
+    output(report, fmt, text=None if not report.rows else _lineage_text)
+
+
+def _lineage_text(report) -> str:
+    rows = [{**row, "cited": "; ".join(dict.fromkeys(short_citation(c) for c in row["citations"]))} for row in report.rows]
+    return table(rows, ["depth", "direction", "statement", "when", "status", "cited"])
 
 
 COMMANDS = [chains, path, neighbours, centrality, brokers, impact, timeline, lineage]

@@ -90,8 +90,16 @@ def filter_options(func):
 
 
 def plot_option(func):
-    """``--plot PATH``: also draw the report (.png, .svg or .html)."""
-    return click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
+    """``--plot PATH``: also draw the report (.png, .svg or .html), the suffix checked before any work."""
+
+    def check(ctx, param, value):
+        from coopgraph.queries.plot import SUFFIXES
+
+        if value is not None and value.suffix.lower() not in SUFFIXES:
+            raise click.BadParameter(f"plot file must end in {', '.join(SUFFIXES)}, not '{value.suffix or value}'")
+        return value
+
+    return click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), callback=check,
                         help="Also draw the report to PATH (.png, .svg or .html).")(func)
 
 

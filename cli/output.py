@@ -6,9 +6,14 @@ import csv
 import io
 import json
 import shutil
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-FORMATS = ("table", "json", "csv")
+import click
+
+if TYPE_CHECKING:
+    from coopgraph.queries.report import Report
+
+FORMATS = ("table", "json", "csv", "nl")
 
 
 def cell_text(value: Any) -> str:
@@ -69,10 +74,13 @@ def to_json(data: Any) -> str:
 
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
-    """CSV with a header; lists and mappings become JSON text so nothing is lost."""
+    """CSV with a header; lists and mappings become JSON text so nothing is lost.
+
+    With no rows: the header alone when the columns are known, else nothing.
+    """
     rows = list(rows)
     buffer = io.StringIO()
-    if not rows:
+    if not rows and not columns:
         return ""
     columns = list(columns or rows[0].keys())
     writer = csv.writer(buffer, lineterminator="\n")
@@ -91,14 +99,36 @@ def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None)
     return buffer.getvalue()
 
 
-def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None,
-           table_columns: Sequence[str] | None = None) -> str:
-    """Rows in the chosen format; the table may show fewer columns than JSON/CSV."""
+def to_nl(rows: Iterable[dict[str, Any]]) -> str:
+    """One JSON object per line (newline-delimited JSON), as ``sqlite-utils --nl`` writes.
+
+    >>> print(to_nl([{"a": 1}, {"a": 2}]))
+    {"a": 1}
+    {"a": 2}
+    """
+    return "\n".join(json.dumps(row, ensure_ascii=False, default=str) for row in rows)
+
+
+def output(report: Report, fmt: str, text: Callable[[Report], str] | None = None) -> None:
+    """Print ``report`` in ``fmt``: the one place a report becomes a table, JSON, CSV or JSON lines.
+
+    JSON prints the report's document; CSV and JSON lines its rows; a table either
+    ``text(report)`` (a report drawn its own way, such as chains) or the rows'
+    ``table_columns`` followed by the notes, or the report's ``empty`` message.
+    """
     if fmt == "json":
-        return to_json(list(rows))
-    if fmt == "csv":
-        return to_csv(rows, columns).rstrip("\n")
-    return table(rows, table_columns or columns)
+        click.echo(to_json(report.document))
+    elif fmt == "csv":
+        click.echo(to_csv(report.rows, report.columns).rstrip("\n"))
+    elif fmt == "nl":
+        if report.rows:
+            click.echo(to_nl(report.rows))
+    elif not report.rows and report.empty and text is None:
+        click.echo(report.empty)
+    else:
+        click.echo(text(report) if text is not None else table(report.rows, report.table_columns or report.columns))
+        for note in report.notes:
+            click.echo(note)
 
 
 def short_citation(citation: dict[str, str]) -> str:

@@ -13,13 +13,19 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
+from coopgraph.graph.errors import CoopgraphError
+
 PRECISIONS = ("decade", "year", "month", "day")
 
 _PATTERN = re.compile(r"^(?:(?P<decade>\d{3}0)s|(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?)$")
 
 
-class DateFormatError(ValueError):
-    """A text is not a partial ISO date; the message says which forms are allowed."""
+class DateFormatError(CoopgraphError, ValueError):
+    """A text is not a partial ISO date; the message says which forms are allowed.
+
+    A :class:`~coopgraph.graph.errors.CoopgraphError` like every error coopgraph
+    raises on purpose, and a ``ValueError`` as a bad value is.
+    """
 
 
 @dataclass(frozen=True, order=False)

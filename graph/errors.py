@@ -65,3 +65,63 @@ class AmbiguousNameError(CoopgraphError):
 
 class StoreError(CoopgraphError):
     """The store cannot be opened, read or written."""
+
+
+class NotAStoreError(StoreError):
+    """A file given as the store is not a coopgraph store; it was left untouched."""
+
+
+class DamagedStoreError(StoreError):
+    """A coopgraph store that cannot be read; it is reported with how to rebuild it, never replaced silently."""
+
+
+class StoreBusyError(StoreError):
+    """Another process held the store's write lock for longer than the lock time-out."""
+
+
+#: what each errno means to a person, and what to do about it
+_FAULTS = {
+    "ENOSPC": ("the disk is full", "free some space and run the command again"),
+    "EDQUOT": ("the disk quota is used up", "free some space and run the command again"),
+    "EFBIG": ("the file grew past the size limit (ulimit -f or the file system's)", "raise the limit or write elsewhere"),
+    "EACCES": ("permission denied", "check the file's and its folder's permissions, or write elsewhere"),
+    "EPERM": ("permission denied", "check the file's and its folder's permissions, or write elsewhere"),
+    "EROFS": ("the file system is read-only", "write to a writable location"),
+    "ENOENT": ("no such file or folder", "check the path"),
+    "ENOTDIR": ("a part of the path is a file, not a folder", "check the path"),
+    "EISDIR": ("the path is a folder", "give a file name"),
+    "EIO": ("an input/output error from the disk", "check the disk (dmesg) and run the command again"),
+    "ENAMETOOLONG": ("the file name is too long", "use a shorter path"),
+}
+# SQLite result codes (primary code: the low byte) -> the errno whose wording fits
+_SQLITE_FAULTS = {13: "ENOSPC", 8: "EROFS", 14: "EACCES", 10: "EIO", 23: "EACCES"}
+
+
+def describe_fault(exc: BaseException) -> str:
+    """One line for an operating-system or SQLite failure: what went wrong and what to do.
+
+    Examples
+    --------
+    >>> import errno
+    >>> describe_fault(OSError(errno.ENOSPC, "No space left on device"))
+    'the disk is full (No space left on device); free some space and run the command again'
+    >>> describe_fault(OSError(errno.EROFS, "Read-only file system", "/mnt/x"))
+    'the file system is read-only (Read-only file system: /mnt/x); write to a writable location'
+    """
+    import errno as errno_names
+
+    name = errno_names.errorcode.get(getattr(exc, "errno", None) or -1)
+    code = getattr(exc, "sqlite_errorcode", None)
+    if name is None and code is not None:
+        name = _SQLITE_FAULTS.get(code & 0xFF)
+    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, OSError) and exc.filename:
+        detail = f"{detail}: {exc.filename}"
+    if name in _FAULTS:
+        what, fix = _FAULTS[name]
+        return f"{what} ({detail}); {fix}"
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+class QueryError(CoopgraphError):
+    """A report was asked for something it cannot answer (an unknown measure, a plot file it cannot draw ...)."""

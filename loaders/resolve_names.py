@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
+from coopgraph.graph.dates import DateFormatError
 from coopgraph.graph.errors import Problem, ValidationError
 from coopgraph.graph.model import Dataset, Entity
 from coopgraph.graph.schema import Schema, load_schema
@@ -142,7 +143,7 @@ def loose_date(value: Any) -> LooseDate | None:
             return replace(found, circa=True)
     if re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d", text):
         return LooseDate(date=text[:10])
-    raise ValueError(f"'{text}' is not a date")
+    raise DateFormatError(f"'{text}' is not a date")
 
 
 # -- the report every importer returns -----------------------------------------
@@ -180,6 +181,21 @@ class ImportReport:
         return (f"{self.importer} {self.file}: {self.rows} rows -> {self.counts.get('claims', 0)} claims; "
                 f"{len(self.resolved)} names resolved, {len(self.created)} entities created, "
                 f"{len(self.unresolved)} unresolved, {len(self.skipped) + sum(self.skipped_kinds.values())} skipped")
+
+    def name_rows(self) -> list[dict[str, str]]:
+        """One row per name resolved, entity created, name unresolved and record skipped: what, name, id, where, why.
+
+        >>> ImportReport("csv", "t.csv", resolved={"Russia": "state:russia"}).name_rows()
+        [{'what': 'resolved', 'name': 'Russia', 'id': 'state:russia', 'where': '', 'why': ''}]
+        """
+        rows = [{"what": "resolved", "name": name, "id": eid, "where": "", "why": ""} for name, eid in self.resolved.items()]
+        rows += [{"what": "created", "name": name, "id": eid, "where": "", "why": why} for eid, name, why in self.created]
+        rows += [{"what": "unresolved", "name": name, "id": "", "where": where, "why": why}
+                 for name, where, why in self.unresolved]
+        rows += [{"what": "skipped", "name": "", "id": "", "where": where, "why": why} for where, why in self.skipped]
+        rows += [{"what": "skipped", "name": kind, "id": "", "where": f"{count} record(s)", "why": "not imported (kind)"}
+                 for kind, count in sorted(self.skipped_kinds.items())]
+        return rows
 
     def to_dict(self) -> dict[str, Any]:
         return {"importer": self.importer, "file": self.file, "rows": self.rows, "counts": dict(self.counts),

@@ -7,18 +7,19 @@ from typing import Any
 from coopgraph.graph.model import Claim, Entity
 from coopgraph.graph.summary import dataset_stats  # noqa: F401  (part of the query API)
 from coopgraph.graph.store import Store
+from coopgraph.queries.report import Report
 from coopgraph.queries.resolve import resolve_entity
 
 
-def stats(store: Store) -> dict[str, Any]:
+def stats(store: Store) -> Report:
     """Counts by entity type, relation type and document, and the span of years.
 
     Returns
     -------
-    dict
-        ``totals`` (documents, entities, claims, citations), ``entity_types``,
-        ``relation_types``, ``documents`` (claims citing each), ``years``
-        (first, last, undated claims).
+    Report
+        Rows ``section, name, count``; the document has ``totals`` (documents,
+        entities, claims, citations), ``entity_types``, ``relation_types``,
+        ``documents`` (claims citing each), ``years`` (first, last, undated claims).
 
     Examples
     --------
@@ -28,7 +29,8 @@ def stats(store: Store) -> dict[str, Any]:
     >>> report["totals"]["claims"] == sum(report["relation_types"].values())
     True
     """
-    return store.summary()
+    summary = store.summary()
+    return Report(stats_rows(summary), columns=["section", "name", "count"], document=summary)
 
 
 def stats_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -40,8 +42,13 @@ def stats_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def search(store: Store, text: str, limit: int = 50) -> list[dict[str, Any]]:
+def search(store: Store, text: str, limit: int = 50) -> Report:
     """Entities whose id, name or alias contains ``text``, exact matches first.
+
+    Returns
+    -------
+    Report
+        One row per entity: id, type, name, aliases, country.
 
     Examples
     --------
@@ -51,7 +58,29 @@ def search(store: Store, text: str, limit: int = 50) -> list[dict[str, Any]]:
     >>> rows[0]["id"]
     'firm:rostec'
     """
-    return [entity_row(e) for e in store.find_entities(text, limit=limit)]
+    return Report([entity_row(e) for e in store.find_entities(text, limit=limit)], columns=ENTITY_COLUMNS,
+                  table_columns=["id", "type", "name", "aliases"], empty=f"no entity matches '{text}'")
+
+
+ENTITY_COLUMNS = ["id", "type", "name", "aliases", "country"]
+
+
+def schema_report(schema=None) -> Report:
+    """The schema's entity and relation types with their meaning, as rows.
+
+    Examples
+    --------
+    >>> schema_report()[0]["kind"], schema_report()[0]["name"]
+    ('entity', 'state')
+    """
+    from coopgraph.graph.schema import load_schema
+
+    schema = schema or load_schema()
+    rows = [{"kind": "entity", "name": t.name, "id prefix / endpoints": f"{t.prefix}:", "flow": "", "meaning": t.description}
+            for t in schema.entity_types.values()]
+    rows += [{"kind": "relation", "name": r.name, "id prefix / endpoints": f"{'|'.join(r.subject)} -> {'|'.join(r.object)}",
+              "flow": r.flow, "meaning": r.description} for r in schema.relation_types.values()]
+    return Report(rows)
 
 
 def entity_row(entity: Entity) -> dict[str, Any]:
@@ -111,7 +140,7 @@ def when_text(claim: Claim) -> str:
     return f"c. {text}" if claim.circa else text
 
 
-def show(store: Store, name: str) -> dict[str, Any]:
+def show(store: Store, name: str) -> Report:
     """An entity with every claim it takes part in, dated and cited.
 
     Parameters
@@ -121,8 +150,9 @@ def show(store: Store, name: str) -> dict[str, Any]:
 
     Returns
     -------
-    dict
-        ``entity`` (its fields), ``claims`` (rows of :func:`claim_row`, in date order) and
+    Report
+        Rows: the claims (:func:`claim_row`, in date order). The document has ``entity``
+        (its fields), ``claims`` and
         ``deals``: the transfers those claims belong to (parties, status, numbers ordered and
         delivered, dates, value, documents, and ``claim_numbers``: which of the claims).
 
@@ -158,4 +188,4 @@ def show(store: Store, name: str) -> dict[str, Any]:
         for row in rows:
             if row["claim"] in deal["claims"]:
                 row["deal"] = deal["id"]
-    return {"entity": info, "claims": rows, "deals": deals}
+    return Report(rows, document={"entity": info, "claims": rows, "deals": deals})

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Iterable
 
 import networkx as nx
 
+from coopgraph.graph.errors import QueryError
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.filters import ClaimFilter, filtered_graph
 from coopgraph.queries.flowgraph import FlowGraph
+from coopgraph.queries.report import Report
 from coopgraph.queries.selectors import select
 
 MEASURES = ("degree", "in-degree", "out-degree", "betweenness", "pagerank", "eigenvector")
@@ -62,7 +64,7 @@ def fold_deals(scores: dict[str, float], graph: nx.MultiDiGraph) -> dict[str, fl
 
 def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterable[str] | None = None, top: int = 20,
                claim_filter: ClaimFilter | None = None, flow_only: bool = False, k: int | None = None,
-               seed: int = 0) -> dict[str, Any]:
+               seed: int = 0) -> Report:
     """Rank entities by a centrality measure.
 
     Parameters
@@ -82,9 +84,10 @@ def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterab
 
     Returns
     -------
-    dict
-        ``rows`` (rank, id, name, type, score), ``measure``, ``nodes``, ``arcs`` and
-        ``note`` (how it was computed, e.g. sampling).
+    Report
+        Rows (rank, id, name, type, score); the document adds ``measure``, ``nodes``,
+        ``arcs``, ``flow_only`` and ``note`` (how it was computed, e.g. sampling),
+        which the notes say.
 
     Notes
     -----
@@ -103,7 +106,7 @@ def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterab
     ['a', 'b', 'c']
     """
     if measure not in MEASURES:
-        raise ValueError(f"unknown measure '{measure}'; use one of {', '.join(MEASURES)}")
+        raise QueryError(f"unknown measure '{measure}'; use one of {', '.join(MEASURES)}")
     digraph = entity_digraph(graph, claim_filter, flow_only)
     note = ""
     if measure == "degree":
@@ -140,12 +143,16 @@ def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterab
     rows = rows[:top]
     for i, row in enumerate(rows, start=1):
         row["rank"] = i
-    return {"measure": measure, "rows": [{"rank": r.pop("rank"), **r} for r in rows], "nodes": digraph.number_of_nodes(),
-            "arcs": digraph.number_of_edges(), "flow_only": flow_only, "note": note}
+    rows = [{"rank": r.pop("rank"), **r} for r in rows]
+    notes = [f"{measure} on {digraph.number_of_nodes()} nodes, {digraph.number_of_edges()} links"
+             + (" (flows only)" if flow_only else ""), "(deals are nodes of their own; a deal's score is added to its item's)"]
+    return Report(rows, notes=notes + ([note] if note else []),
+                  document={"measure": measure, "rows": rows, "nodes": digraph.number_of_nodes(),
+                            "arcs": digraph.number_of_edges(), "flow_only": flow_only, "note": note})
 
 
 def brokers(graph: nx.MultiDiGraph, sources: str | Iterable[str] | None = None, targets: str | Iterable[str] | None = None,
-            *, claim_filter: ClaimFilter | None = None, top: int = 20, schema: Schema | None = None) -> dict[str, Any]:
+            *, claim_filter: ClaimFilter | None = None, top: int = 20, schema: Schema | None = None) -> Report:
     """Entities whose removal cuts the most supplier → recipient pairs on the flow graph.
 
     Deals are nodes of the flow graph (see :mod:`coopgraph.queries.flowgraph`);
@@ -196,5 +203,7 @@ def brokers(graph: nx.MultiDiGraph, sources: str | Iterable[str] | None = None, 
              "share": round(c / pairs, 4) if pairs else 0.0} for n, c in counts.items()]
     rows.sort(key=lambda r: (-r["pairs_cut"], r["id"]))
     rows = rows[:top]
-    return {"rows": [{"rank": i, **r} for i, r in enumerate(rows, start=1)], "pairs": pairs,
-            "sources": len(source_set), "targets": len(target_set)}
+    rows = [{"rank": i, **r} for i, r in enumerate(rows, start=1)]
+    return Report(rows, notes=[f"{pairs} connected supplier → recipient pairs ({len(source_set)} suppliers, "
+                               f"{len(target_set)} recipients)"],
+                  document={"rows": rows, "pairs": pairs, "sources": len(source_set), "targets": len(target_set)})

@@ -15,7 +15,7 @@ earlier than the chain has reached. It never enumerates all simple paths.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 import networkx as nx
@@ -28,6 +28,7 @@ from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter
 from coopgraph.queries.flowgraph import Evidence, FlowGraph
+from coopgraph.queries.report import Report
 from coopgraph.queries.selectors import select
 
 #: types a chain does not pass through unless ``via`` names them
@@ -37,29 +38,44 @@ OPAQUE_TYPES = ("state",)
 SEARCH_BUDGET_FACTOR = 20
 
 
-@dataclass
-class ChainResult:
-    """Chains found, plus what the search left out.
+class ChainResult(Report):
+    """Chains found, plus what the search left out: a :class:`~coopgraph.queries.report.Report`.
 
-    ``found`` counts every chain the search found (after leaving out tails and
-    state stand-ins, see :func:`chains`); ``chains`` holds the best ``limit`` of
-    them; ``truncated`` is true when more exist than are listed, and
-    ``complete`` false when the search stopped at its budget, so that ``found``
-    is a lower bound.
+    ``chains`` holds the best ``limit`` chains; ``found`` counts every chain the
+    search found (after leaving out tails and state stand-ins, see :func:`chains`);
+    ``truncated`` is true when more exist than are listed, and ``complete`` false
+    when the search stopped at its budget, so that ``found`` is a lower bound.
+    Iterating, indexing and ``len`` go over the chains; :attr:`rows` has one row
+    per hop (:data:`CHAIN_COLUMNS`), as ``coopgraph chains --format csv`` writes them.
     """
 
-    chains: list[dict[str, Any]] = field(default_factory=list)
-    truncated: bool = False
-    sources: int = 0
-    targets: int = 0
-    found: int = 0
-    complete: bool = True
+    def __init__(self, chains: list[dict[str, Any]] | None = None, truncated: bool = False, sources: int = 0,
+                 targets: int = 0, found: int = 0, complete: bool = True) -> None:
+        super().__init__(columns=CHAIN_COLUMNS, empty="no chains found")
+        self.chains = chains if chains is not None else []
+        self.truncated = truncated
+        self.sources = sources
+        self.targets = targets
+        self.found = found
+        self.complete = complete
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return chain_rows(self.chains)
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return {"sources": self.sources, "targets": self.targets, "truncated": self.truncated, "found": self.found,
+                "complete": self.complete, "chains": self.chains}
 
     def __iter__(self):
         return iter(self.chains)
 
     def __len__(self) -> int:
         return len(self.chains)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.chains[key] if isinstance(key, (int, slice)) else self.document[key]
 
 
 @dataclass(frozen=True)
@@ -368,16 +384,19 @@ def deal_row(deal: dict[str, Any]) -> dict[str, Any]:
     return {k: deal.get(k) for k in keys}
 
 
-def chains_frame(result: ChainResult | list[dict[str, Any]]) -> "pd.DataFrame":
-    """One row per hop: chain rank, step, from, to, relations, dates, status, confidence, citations.
+#: the columns of a chain report's rows, one row per hop
+CHAIN_COLUMNS = ["chain", "chain_score", "step", "from", "from_name", "to", "to_name", "relations", "when", "status",
+                 "confidence", "undated", "claims", "deals", "recipient_named", "citations"]
+
+
+def chain_rows(result: ChainResult | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per hop: chain rank, step, from, to, relations, dates, status, confidence, deals, citations.
 
     Examples
     --------
-    >>> chains_frame([]).columns[:4].tolist()
-    ['chain', 'chain_score', 'step', 'from']
+    >>> chain_rows([])
+    []
     """
-    import pandas as pd
-
     rows = []
     for chain in result:
         for step in chain["steps"]:
@@ -400,6 +419,17 @@ def chains_frame(result: ChainResult | list[dict[str, Any]]) -> "pd.DataFrame":
                 "recipient_named": (chain.get("recipient_named") or {}).get("recipient", "") if step is chain["steps"][-1] else "",
                 "citations": " | ".join(f'{cit["document"]} {cit["locator"]}: "{cit["quote"]}"' for c in claims for cit in c["citations"]),
             })
-    columns = ["chain", "chain_score", "step", "from", "from_name", "to", "to_name", "relations", "when", "status",
-               "confidence", "undated", "claims", "deals", "recipient_named", "citations"]
-    return pd.DataFrame(rows, columns=columns)
+    return rows
+
+
+def chains_frame(result: ChainResult | list[dict[str, Any]]) -> "pd.DataFrame":
+    """:func:`chain_rows` as a pandas DataFrame.
+
+    Examples
+    --------
+    >>> chains_frame([]).columns[:4].tolist()
+    ['chain', 'chain_score', 'step', 'from']
+    """
+    import pandas as pd
+
+    return pd.DataFrame(chain_rows(result), columns=CHAIN_COLUMNS)

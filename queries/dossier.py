@@ -60,6 +60,9 @@ KINDS = ("chains", "path", "impact", "neighbours")
 
 #: ``--format`` values and their file suffixes
 FORMATS = {"html": ".html", "md": ".md"}
+#: the method that renders each format, and the format a file suffix asks for
+_RENDERER = {"html": "html", "md": "markdown"}
+_FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
 _DEFAULT_LIMIT = {"chains": 50, "path": 5, "impact": 50, "neighbours": None}
 
@@ -279,11 +282,11 @@ class Dossier:
         ``path`` to :meth:`Question.filename` in the working directory.
         """
         if fmt is None:
-            fmt = "md" if path is not None and Path(path).suffix.lower() in (".md", ".markdown") else "html"
+            fmt = _FORMAT_OF_SUFFIX.get(Path(path).suffix.lower(), "html") if path is not None else "html"
         if fmt not in FORMATS:
             raise QuestionError(f"unknown dossier format '{fmt}'; use one of {', '.join(FORMATS)}")
         target = Path(path) if path is not None else Path(self.question.filename(fmt))
-        text = self.html() if fmt == "html" else self.markdown()
+        text = getattr(self, _RENDERER[fmt])()
         with atomic_output(target) as out:
             out.write(text)
         if str(target) != "-":  # a page to send: readable as the umask allows, not only by its writer

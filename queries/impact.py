@@ -11,6 +11,7 @@ from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.chains import OPAQUE_TYPES, ChainEnds, chain_ends, chains
 from coopgraph.queries.filters import ClaimFilter
 from coopgraph.queries.flowgraph import FlowGraph
+from coopgraph.queries.report import Report
 from coopgraph.queries.selectors import resolve_node, select
 
 
@@ -66,7 +67,7 @@ def _earlier(a: dt.date | None, b: dt.date | None) -> bool:
 
 def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterable[str], targets: str | Iterable[str], *,
            claim_filter: ClaimFilter | None = None, max_hops: int = 4, chain_limit: int = 50,
-           schema: Schema | None = None) -> dict[str, Any]:
+           schema: Schema | None = None) -> Report:
     """Remove entities and report which targets lose every supply chain.
 
     Parameters
@@ -78,11 +79,17 @@ def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterabl
 
     Returns
     -------
-    dict
-        ``targets``: one row per target that had a chain before, with
-        ``outcome`` ``lost`` (no chain left), ``kept`` (still supplied; ``kept_via``
-        lists the remaining last-hop suppliers) and ``suppliers_before``;
-        ``lost_chains``: the chains (with citations) that ran through a removed entity.
+    Report
+        Rows: one per target that had a chain before, with ``outcome`` ``lost``
+        (no chain left), ``kept`` (still supplied; ``kept_via`` lists the remaining
+        last-hop suppliers) and ``suppliers_before``. The document adds ``removed``,
+        ``targets`` (the rows), ``lost`` and ``kept`` (counts) and ``lost_chains``:
+        the chains (with citations) that ran through a removed entity.
+
+    Raises
+    ------
+    NotFoundError, AmbiguousNameError
+        When a removed entity or a selector names no entity, or several.
 
     Examples
     --------
@@ -125,5 +132,7 @@ def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterabl
     through = [c for c in lost if any(n["id"] in removed or n.get("item") in removed for n in c["nodes"][:-1])]
     for i, chain in enumerate(through, start=1):
         chain["rank"] = i
-    return {"removed": sorted(removed), "targets": rows, "lost_chains": through[:chain_limit],
-            "lost": sum(r["outcome"] == "lost" for r in rows), "kept": sum(r["outcome"] == "kept" for r in rows)}
+    return Report(rows, table_columns=["outcome", "id", "name", "kept_via"],
+                  document={"removed": sorted(removed), "targets": rows, "lost_chains": through[:chain_limit],
+                            "lost": sum(r["outcome"] == "lost" for r in rows),
+                            "kept": sum(r["outcome"] == "kept" for r in rows)})

@@ -10,16 +10,22 @@ import networkx as nx
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter, filtered_graph
+from coopgraph.queries.report import Report
 from coopgraph.queries.selectors import resolve_node
 
 
 def lineage(graph: nx.MultiDiGraph, entity: str, *, depth: int = 5, claim_filter: ClaimFilter | None = None,
-            schema: Schema | None = None) -> list[dict[str, Any]]:
+            schema: Schema | None = None) -> Report:
     """Follow the schema's lineage relations (derived_from, copy_of, licensed_to) both ways.
 
     Rows give the ``depth`` from the start, the ``direction`` (``descendant``:
     a later design or licensee; ``ancestor``: an earlier design), the claim, its
     date and its citations.
+
+    Raises
+    ------
+    NotFoundError, AmbiguousNameError
+        When ``entity`` names no entity, or several.
 
     Examples
     --------
@@ -60,4 +66,4 @@ def lineage(graph: nx.MultiDiGraph, entity: str, *, depth: int = 5, claim_filter
             if other not in seen:
                 seen.add(other)
                 queue.append((other, level + 1))
-    return rows
+    return Report(rows, empty=f"no lineage claims for {entity}")

@@ -11,11 +11,12 @@ from coopgraph.graph.errors import NotFoundError
 from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter, Cut, filtered_graph
 from coopgraph.queries.flowgraph import FlowGraph
+from coopgraph.queries.report import Report
 from coopgraph.queries.selectors import resolve_node
 
 
 def paths(graph: nx.MultiDiGraph, a: str, b: str, *, flow_only: bool = False,
-          claim_filter: ClaimFilter | None = None, limit: int = 10) -> list[dict[str, Any]]:
+          claim_filter: ClaimFilter | None = None, limit: int = 10) -> Report:
     """Shortest paths from ``a`` to ``b``, with the claims (and citations) of every hop.
 
     Parameters
@@ -27,6 +28,17 @@ def paths(graph: nx.MultiDiGraph, a: str, b: str, *, flow_only: bool = False,
     limit : int
         Most paths to return (all have the shortest length).
 
+    Returns
+    -------
+    Report
+        Reads as the list of paths (``rank``, ``hops``, ``path``, ``nodes``, ``steps``
+        with their claims and citations); its rows are one per hop (:data:`PATH_COLUMNS`).
+
+    Raises
+    ------
+    NotFoundError, AmbiguousNameError
+        When ``a`` or ``b`` names no entity, or several.
+
     Examples
     --------
     >>> g = nx.MultiDiGraph()
@@ -35,10 +47,11 @@ def paths(graph: nx.MultiDiGraph, a: str, b: str, *, flow_only: bool = False,
     >>> _ = g.add_edge("c", "b", key="c2", type="part_of", flow="none", citations=[])
     >>> [p["path"] for p in paths(g, "a", "c")]
     ['A — B — C']
-    >>> paths(g, "a", "c", flow_only=True)
+    >>> list(paths(g, "a", "c", flow_only=True))
     []
     """
     source, target = resolve_node(graph, a), resolve_node(graph, b)
+    empty = f"no path from {a} to {b}" + (" along flows" if flow_only else "")
     view = filtered_graph(graph, claim_filter)
     if flow_only:
         flow = FlowGraph(graph, claim_filter)
@@ -56,11 +69,11 @@ def paths(graph: nx.MultiDiGraph, a: str, b: str, *, flow_only: bool = False,
 
         arrow = " — "
     if source not in simple or target not in simple:
-        return []
+        return _path_report([], empty)
     try:
         found = list(islice(nx.all_shortest_paths(simple, source, target), limit * 10))
     except nx.NetworkXNoPath:
-        return []
+        return _path_report([], empty)
     found.sort()
     rows = []
     for rank, nodes in enumerate(found[:limit], start=1):
@@ -75,7 +88,20 @@ def paths(graph: nx.MultiDiGraph, a: str, b: str, *, flow_only: bool = False,
                           "to_name": info(v).get("name", v), "claims": claims})
         rows.append({"rank": rank, "hops": len(nodes) - 1,
                      "path": arrow.join(info(n).get("name", n) for n in nodes), "nodes": nodes, "steps": steps})
-    return rows
+    return _path_report(rows, empty)
+
+
+#: the columns of a path report's rows, one row per hop
+PATH_COLUMNS = ["path", "step", "from", "to", "claims", "statements", "citations"]
+
+
+def _path_report(paths: list[dict[str, Any]], empty: str) -> Report:
+    flat = [{"path": r["rank"], "step": s["step"], "from": s["from"], "to": s["to"],
+             "claims": "; ".join(c["claim"] for c in s["claims"]),
+             "statements": "; ".join(f"{c['statement']} ({c['when']})" for c in s["claims"]),
+             "citations": " | ".join(f"{x['document']} {x['locator']}" for c in s["claims"] for x in c["citations"])}
+            for r in paths for s in r["steps"]]
+    return Report(flat, columns=PATH_COLUMNS, empty=empty, document=paths)
 
 
 def _deal_routed(view: nx.MultiDiGraph) -> tuple[nx.Graph, dict[frozenset, list[tuple]]]:
@@ -105,7 +131,7 @@ def _deal_routed(view: nx.MultiDiGraph) -> tuple[nx.Graph, dict[frozenset, list[
 
 
 def neighbours(graph: nx.MultiDiGraph, entity: str, *, depth: int = 1, types: Iterable[str] | None = None,
-               cap: int = 25, claim_filter: ClaimFilter | None = None) -> dict[str, Any]:
+               cap: int = 25, claim_filter: ClaimFilter | None = None) -> Report:
     """Entities within ``depth`` claims of ``entity``, capping each node's expansion.
 
     A high-degree node (a state with thousands of claims) contributes at most
@@ -113,8 +139,14 @@ def neighbours(graph: nx.MultiDiGraph, entity: str, *, depth: int = 1, types: It
 
     Returns
     -------
-    dict
-        ``rows`` (id, name, type, depth, via, relations, claims) and ``cut``.
+    Report
+        Rows (id, name, type, depth, via, relations, claims); the document adds
+        ``entity`` and ``cut`` (what the cap left out), which the notes say.
+
+    Raises
+    ------
+    NotFoundError, AmbiguousNameError
+        When ``entity`` names no entity, or several.
 
     Examples
     --------
@@ -159,4 +191,6 @@ def neighbours(graph: nx.MultiDiGraph, entity: str, *, depth: int = 1, types: It
         frontier = nxt
     if start not in graph:
         raise NotFoundError(entity)
-    return {"entity": start, "rows": rows, "cut": cut.counts}
+    notes = ["cut: " + ", ".join(f"{n} {what}" for what, n in cut.counts.items())] if cut.counts else []
+    return Report(rows, table_columns=["depth", "id", "name", "type", "relations"], notes=notes,
+                  document={"entity": start, "rows": rows, "cut": cut.counts})

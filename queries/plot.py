@@ -12,10 +12,11 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from coopgraph.graph.errors import QueryError
 from coopgraph.queries.export._write import atomic_output
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from coopgraph.queries.report import Report
 
 SUFFIXES = (".png", ".svg", ".html")
 
@@ -32,7 +33,7 @@ def _pyplot():
 def _save(fig, path: str | os.PathLike, title: str) -> None:
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIXES:
-        raise ValueError(f"plot file must end in {', '.join(SUFFIXES)}, not '{suffix or path}'")
+        raise QueryError(f"plot file must end in {', '.join(SUFFIXES)}, not '{suffix or path}'")
     plt = _pyplot()
     try:
         if suffix == ".html":
@@ -50,7 +51,13 @@ def _save(fig, path: str | os.PathLike, title: str) -> None:
 
 
 def plot_chains(chains: Iterable[dict[str, Any]], path: str | os.PathLike, title: str = "Dependency chains") -> int:
-    """Draw chains left to right (a column per step), dates on the arcs. Returns arcs drawn."""
+    """Draw chains left to right (a column per step), dates on the arcs. Returns arcs drawn.
+
+    Raises
+    ------
+    QueryError
+        When ``path`` does not end in .png, .svg or .html.
+    """
     import networkx as nx
 
     plt = _pyplot()
@@ -81,12 +88,21 @@ def plot_chains(chains: Iterable[dict[str, Any]], path: str | os.PathLike, title
     return graph.number_of_edges()
 
 
-def plot_timeline(counts: "pd.DataFrame", path: str | os.PathLike, title: str = "Claims per period") -> int:
-    """Stacked bars of claims per period by relation type. Returns the number of periods drawn."""
+def plot_timeline(counts: Report, path: str | os.PathLike, title: str = "Claims per period") -> int:
+    """Stacked bars of claims per period by relation type (a :func:`~coopgraph.queries.timeline_counts` report).
+
+    Returns the number of periods drawn.
+
+    Raises
+    ------
+    QueryError
+        When ``path`` does not end in .png, .svg or .html.
+    """
     import pandas as pd
 
     plt = _pyplot()
-    data = counts.set_index("period").drop(columns=["total"], errors="ignore") if len(counts) else pd.DataFrame()
+    frame = pd.DataFrame(counts.rows, columns=counts.columns)
+    data = frame.set_index("period").drop(columns=["total"], errors="ignore") if len(frame) else pd.DataFrame()
     fig, ax = plt.subplots(figsize=(max(6, 0.35 * len(data) + 3), 4))
     if len(data):
         data.plot(kind="bar", stacked=True, ax=ax, width=0.8, colormap="tab20")

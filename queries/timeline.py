@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 import networkx as nx
 
-if TYPE_CHECKING:
-    import pandas as pd
-
+from coopgraph.graph.errors import QueryError
 from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter, edge_span, filtered_graph
+from coopgraph.queries.report import Report
 from coopgraph.queries.selectors import resolve_node
 
 
 def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: Iterable[str] | None = None,
-             entity_types: Iterable[str] | None = None, claim_filter: ClaimFilter | None = None) -> list[dict[str, Any]]:
+             entity_types: Iterable[str] | None = None, claim_filter: ClaimFilter | None = None) -> Report:
     """Claims in date order (undated last), each with its citations.
 
     Parameters
@@ -26,6 +25,17 @@ def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: It
         Only these relation types.
     entity_types : iterable of str, optional
         Only claims with an endpoint of these entity types.
+
+    Returns
+    -------
+    Report
+        One row per claim (:func:`~coopgraph.queries.evidence.edge_claim_row` plus
+        ``year`` and ``month``), in date order.
+
+    Raises
+    ------
+    NotFoundError, AmbiguousNameError
+        When ``entity`` names no entity, or several.
 
     Examples
     --------
@@ -57,28 +67,28 @@ def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: It
         row["_sort"] = (first is None, first.sort_key if first else (0, 0, 0), key)
         rows.append(row)
     rows.sort(key=lambda r: r.pop("_sort"))
-    return rows
+    return Report(rows, table_columns=["when", "statement", "status", "confidence"], notes=[f"{len(rows)} claim(s)"])
 
 
-def timeline_counts(rows: list[dict[str, Any]], by: str = "year") -> "pd.DataFrame":
+def timeline_counts(rows: Iterable[dict[str, Any]], by: str = "year") -> Report:
     """Counts of claims per period (``year`` or ``month``) and relation type; undated claims counted apart.
 
     Examples
     --------
     >>> timeline_counts([{"year": 2015, "month": None, "relation": "supplies"},
-    ...                  {"year": None, "month": None, "relation": "supplies"}]).to_dict("records")
+    ...                  {"year": None, "month": None, "relation": "supplies"}]).rows
     [{'period': '2015', 'supplies': 1, 'total': 1}, {'period': 'undated', 'supplies': 1, 'total': 1}]
     """
     import pandas as pd
 
     if by not in ("year", "month"):
-        raise ValueError("by must be 'year' or 'month'")
+        raise QueryError(f"cannot count by '{by}'; count by 'year' or 'month'")
     records = []
     for row in rows:
         period = row.get(by) or (f"{row['year']}" if by == "month" and row.get("year") else None)
         records.append({"period": str(period) if period else "undated", "relation": row["relation"]})
     if not records:
-        return pd.DataFrame(columns=["period", "total"])
+        return Report([], columns=["period", "total"])
     frame = pd.DataFrame(records)
     table = frame.pivot_table(index="period", columns="relation", aggfunc="size", fill_value=0)
     table["total"] = table.sum(axis=1)
@@ -86,4 +96,4 @@ def timeline_counts(rows: list[dict[str, Any]], by: str = "year") -> "pd.DataFra
     table.columns.name = None
     table["_undated"] = table["period"] == "undated"
     table = table.sort_values(["_undated", "period"]).drop(columns="_undated").reset_index(drop=True)
-    return table
+    return Report(table.to_dict("records"), columns=list(table.columns))

@@ -71,15 +71,15 @@ IMPORTER_RECORDS: dict[str, Importer] = {i.name: i for i in (
 IMPORTERS: dict[str, Callable[..., Any]] = {name: i.reader for name, i in IMPORTER_RECORDS.items()}
 
 
-def import_file(store: Store, fmt: str, path: str | os.PathLike, *, schema: Schema | None = None,
+def import_file(store: Store, importer: str, path: str | os.PathLike, *, schema: Schema | None = None,
                 dry_run: bool = False, progress: Any = None, **options: Any) -> ImportReport:
-    """Import ``path`` with the importer ``fmt`` into ``store``, all or nothing.
+    """Import ``path`` with the named importer into ``store``, all or nothing.
 
     Parameters
     ----------
     store : Store
         The target; its entities and merge decisions are what names resolve to.
-    fmt : str
+    importer : str
         A key of :data:`IMPORTERS`.
     path : path
         The file to import.
@@ -99,15 +99,15 @@ def import_file(store: Store, fmt: str, path: str | os.PathLike, *, schema: Sche
     ValidationError
         Every problem of the file (file, line/row, field, fix); nothing is written.
     """
-    if fmt not in IMPORTERS:
+    if importer not in IMPORTERS:
         from coopgraph.graph.errors import CoopgraphError
 
-        raise CoopgraphError(f"unknown import format '{fmt}'; use one of: {', '.join(IMPORTERS)}")
+        raise CoopgraphError(f"unknown import format '{importer}'; use one of: {', '.join(IMPORTERS)}")
     schema = schema or load_schema()
     context, index = index_for(store, schema)
-    if fmt in ("csv", "xlsx") and options.get("mapping") is None:
+    if importer in ("csv", "xlsx") and options.get("mapping") is None:
         options["mapping"] = Mapping()
-    records, report = IMPORTERS[fmt](Path(path), index, **options)
+    records, report = IMPORTERS[importer](Path(path), index, **options)
     added = validate_records(records, schema, context=context, progress=progress)
     report.counts = added.counts()
     if not dry_run:
