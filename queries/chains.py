@@ -53,11 +53,8 @@ class ChainResult(Report):
                  targets: int = 0, found: int = 0, complete: bool = True) -> None:
         super().__init__(columns=CHAIN_COLUMNS, empty="no chains found")
         self.chains = chains if chains is not None else []
-        self.truncated = truncated
-        self.sources = sources
-        self.targets = targets
-        self.found = found
-        self.complete = complete
+        self.truncated, self.found, self.complete = truncated, found, complete
+        self.sources, self.targets = sources, targets  # how many entities the selectors chose
 
     @property
     def rows(self) -> list[dict[str, Any]]:

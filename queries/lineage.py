@@ -25,7 +25,8 @@ def lineage(graph: nx.MultiDiGraph, entity: str, *, depth: int = 5, claim_filter
     Raises
     ------
     NotFoundError, AmbiguousNameError
-        When ``entity`` names no entity, or several.
+        When ``entity`` names no entity, or several; the message of the
+        second lists them, so that an id can be given instead.
 
     Examples
     --------

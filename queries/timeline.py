@@ -34,8 +34,11 @@ def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: It
 
     Raises
     ------
-    NotFoundError, AmbiguousNameError
-        When ``entity`` names no entity, or several.
+    NotFoundError
+        When ``entity`` is given and names no entity.
+    AmbiguousNameError
+        When it names several (without ``entity`` nothing is looked up,
+        and nothing can be raised).
 
     Examples
     --------

@@ -21,8 +21,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> from coopgraph.loaders import load_bundled
->>> path = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
->>> data = load_bundled()
+>>> data, path = load_bundled(), pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
 >>> _ = write_graphml(data, path)
 >>> read_graphml(path) == data
 True

@@ -153,3 +153,21 @@ def test_export_on_the_cli_is_quiet_when_asked(run, mini_store_path, tmp_path):
     result = run("export", "graphml", tmp_path / "g.graphml", "--quiet", "--store", mini_store_path)
     assert result.exit_code == 0, result.output
     assert "exporting" not in result.output and (tmp_path / "g.graphml").exists()
+
+
+def test_the_registry_holds_each_format_once_with_its_reader(tmp_path):
+    from coopgraph.loaders import load_bundled
+    from coopgraph.queries.export import EXPORT_FORMATS
+
+    data = load_bundled()
+    assert [f.name for f in EXPORT_FORMATS.values() if f.directory] == ["neo4j-csv"]
+    for name, fmt in EXPORT_FORMATS.items():
+        if fmt.reader is None:
+            continue
+        out = tmp_path / f"bundled.{name}"
+        fmt.writer(data, out)
+        back = fmt.reader(out)
+        if name == "csv":  # one table: the claims and their deals come back whole
+            assert back.claims == data.claims and set(back.deals) <= set(data.deals)
+        else:
+            assert back == data, name
