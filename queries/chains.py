@@ -109,12 +109,13 @@ def chain_ends(graph: nx.MultiDiGraph, flow: FlowGraph, sources: set[str], targe
     by_item: dict[str, list[str]] = graph.graph.get("deals_by_item", {})
     deals = flow.deals
     starts = set(sources)
+    node = flow.group_of
     for item in sources & by_item.keys():
         own = [d for d in by_item[item] if set(deals[d]["suppliers"]) & sources]
-        starts.update(own or by_item[item])
+        starts.update(node.get(d, d) for d in own or by_item[item])
     goals = set(targets)
     for item in targets & by_item.keys():
-        goals.update(by_item[item])
+        goals.update(node.get(d, d) for d in by_item[item])
     ownership = set(schema.ownership_relations)
     stand_ins: dict[str, list[str]] = {}
     for target in targets:
@@ -354,7 +355,8 @@ def _chain_row(flow: FlowGraph, partial: _Partial, evidence_rows: dict[str, dict
         node = {"id": n, "name": name, "type": info.get("type")}
         if "deal" in info:
             node["item"] = info["deal"]["item"]
-            deals.append(deal_row(info["deal"]))
+            node["deals"] = [d["id"] for d in info["deals"]]
+            deals.extend(deal_row(d) for d in info["deals"])
         nodes.append(node)
     last = partial.nodes[-1]
     named = None

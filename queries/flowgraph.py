@@ -17,6 +17,12 @@ parts, what its country's firms make and develop), so a copy made in China
 never follows a delivery to India. Likewise what went into the item reaches
 the deal only from the supplier's side (the seller's own engine in the
 aircraft it sells), so a maker is never joined to a third country's resale.
+
+Deals with the same supplier, item and recipient (two engine contracts between
+the same two states) share one node, named after the first of them: a chain
+through it joins no facts its sources do not join, whichever contract a hop
+cites, and the hop shows the claims of each with its own deal. So an analyst
+sees one chain per supplier, item and recipient, not one per contract.
 """
 
 from __future__ import annotations
@@ -96,6 +102,8 @@ class FlowGraph:
                  removed: set[str] | frozenset[str] = frozenset(), schema: Schema | None = None):
         self.graph = graph
         self.deals: dict[str, dict[str, Any]] = graph.graph.get("deals", {})
+        #: deal id -> the node standing for it and the deals of the same parties and item; node -> those deals
+        self.group_of, self.groups = _deal_groups(self.deals)
         view = filtered_graph(graph, claim_filter)
         self.succ: dict[str, dict[str, list[Evidence]]] = {}
         self.pred: dict[str, dict[str, list[Evidence]]] = {}
@@ -108,7 +116,7 @@ class FlowGraph:
                 continue
             role = data.get("deal_role")
             if role is not None:
-                deal = data["deal"]
+                deal = self.group_of.get(data["deal"], data["deal"])
                 a, b = (u, deal) if role == "supplier" else (deal, v)
                 (delivered if role == "recipient" else supplied).setdefault(deal, set()).add(v if role == "recipient" else u)
             else:
@@ -188,7 +196,10 @@ class FlowGraph:
         deal = self.deals.get(node)
         if deal is None:
             return {}
-        return {"type": "deal", "name": deal["item_name"], "deal": deal}
+        members = [self.deals[d] for d in self.groups.get(node, (node,))]
+        names = {m["item_name"] for m in members}
+        name = deal["item_name"] if len(names) == 1 else deal["item_name"].split(" (")[0]
+        return {"type": "deal", "name": name, "deal": deal, "deals": members}
 
     def arcs(self) -> int:
         return sum(len(n) for n in self.succ.values())
@@ -225,3 +236,26 @@ class FlowGraph:
             for b, evs in nbrs.items():
                 out.add_edge(a, b, claims=len(evs), confidence=max(e.confidence for e in evs))
         return out
+
+
+def _deal_groups(deals: dict[str, dict[str, Any]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Deals of the same suppliers, item and recipients, keyed to the first of them (see the module docstring).
+
+    >>> deals = {"deal:b": {"suppliers": ["r"], "item": "x", "recipients": ["c"]},
+    ...          "deal:a": {"suppliers": ["r"], "item": "x", "recipients": ["c"]},
+    ...          "deal:c": {"suppliers": ["r"], "item": "x", "recipients": ["d"]}}
+    >>> _deal_groups(deals)
+    ({'deal:a': 'deal:a', 'deal:b': 'deal:a', 'deal:c': 'deal:c'}, {'deal:a': ['deal:a', 'deal:b'], 'deal:c': ['deal:c']})
+    """
+    by_parties: dict[tuple, list[str]] = {}
+    for deal_id in sorted(deals):
+        deal = deals[deal_id]
+        key = (tuple(sorted(deal["suppliers"])), deal["item"], tuple(sorted(deal["recipients"])))
+        by_parties.setdefault(key, []).append(deal_id)
+    group_of: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    for members in by_parties.values():
+        groups[members[0]] = members
+        for deal_id in members:
+            group_of[deal_id] = members[0]
+    return dict(sorted(group_of.items())), groups

@@ -107,7 +107,7 @@ def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterabl
     flow_before = FlowGraph.of(graph, claim_filter, schema)
     flow_after = FlowGraph(graph, claim_filter, removed=removed, schema=schema)
     # a deal of a removed item is removed with it
-    removed_deals = {d for d, deal in flow_before.deals.items() if deal["item"] in removed}
+    removed_deals = {flow_before.group_of.get(d, d) for d, deal in flow_before.deals.items() if deal["item"] in removed}
 
     def passable(node: str) -> bool:
         return flow_before.info(node).get("type") not in OPAQUE_TYPES

@@ -57,15 +57,17 @@ def test_russia_through_the_su27_to_its_chinese_copy(graph):
     assert_cited(found)
 
 
-def test_russian_engines_flow_to_china_deal_by_deal(graph):
-    # Two AL-31F contracts (150 and 140 engines, CSIS endnote 23) are two deals: two chains, never one hop
-    # mixing their numbers.
+def test_russian_engines_flow_to_china_contract_by_contract(graph):
+    # Two AL-31F contracts (150 and 140 engines, CSIS endnote 23) are two deals of the same supplier, item and
+    # recipient: one chain Russia -> AL-31F -> China, whose hops cite each contract's claims with its own deal.
     found = chains(graph, "country:Russia", "country:China", limit=200)
-    engines = [c for c in found if c["nodes"][1].get("item") == "tech:al-31f"]
-    assert sorted(c["deals"][0]["ordered"] for c in engines) == [140, 150]
-    for chain in engines:
-        assert {c["quantity"] for step in chain["steps"] for c in step["claims"]} == {chain["deals"][0]["ordered"]}
-        assert {cit["locator"] for step in chain["steps"] for c in step["claims"] for cit in c["citations"]} == {"endnote 23"}
+    [engine] = [c for c in found if c["nodes"][1].get("item") == "tech:al-31f"]
+    assert sorted(d["ordered"] for d in engine["deals"]) == [140, 150]
+    assert sorted(engine["nodes"][1]["deals"]) == ["deal:ru-cn-al-31f-2011-2012-140", "deal:ru-cn-al-31f-2011-2012-150"]
+    for step in engine["steps"]:
+        assert {(c["quantity"], c["deal"]) for c in step["claims"]} == {
+            (140, "deal:ru-cn-al-31f-2011-2012-140"), (150, "deal:ru-cn-al-31f-2011-2012-150")}
+    assert {cit["locator"] for step in engine["steps"] for c in step["claims"] for cit in c["citations"]} == {"endnote 23"}
 
 
 def test_the_headline_covers_every_documented_russian_transfer_to_china(graph):

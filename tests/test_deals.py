@@ -220,3 +220,13 @@ def test_the_cli_says_when_it_migrated_an_old_store(run, tmp_path, mini_store_pa
     assert first.exit_code == 0 and "migrated store" in first.output and "load --replace" in first.output
     again = run("stats", "--store", mini_store_path)
     assert "migrated" not in again.output
+
+
+def test_deals_of_the_same_parties_and_item_make_one_chain_and_other_parties_another():
+    graph = make_graph(sale("state:ru", "tech:eng", "state:cn", "deal:one", date="2011", quantity=150)
+                       + sale("state:ru", "tech:eng", "state:cn", "deal:two", date="2012", quantity=140)
+                       + sale("state:ru", "tech:eng", "state:in", "deal:three", date="2012"))
+    found = chains(graph, "state:ru", "state:cn|state:in")
+    assert sorted(ids(c)[1:] for c in found) == [["deal:one", "state:cn"], ["deal:three", "state:in"]]
+    one = next(c for c in found if ids(c)[-1] == "state:cn")
+    assert [d["id"] for d in one["deals"]] == ["deal:one", "deal:two"]
