@@ -238,10 +238,12 @@ def chains(
         next_frontier: list[_Partial] = []
         for partial in frontier:
             here = partial.nodes[-1]
+            only = (flow.onward(partial.nodes[-2], here)
+                    if len(partial.nodes) > 1 and here.startswith(DEAL_PREFIX) else None)
             for distance, nxt, evidence, latest_end, starts in steps_from(here):
                 if distance > max_hops - level:
                     break
-                if nxt in partial.nodes:
+                if nxt in partial.nodes or (only is not None and nxt not in only):
                     continue
                 is_target = ends.reached(here, nxt)
                 if not is_target and not passable(nxt):

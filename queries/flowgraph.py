@@ -23,11 +23,21 @@ the same two states) share one node, named after the first of them: a chain
 through it joins no facts its sources do not join, whichever contract a hop
 cites, and the hop shows the claims of each with its own deal. So an analyst
 sees one chain per supplier, item and recipient, not one per contract.
+
+**A chain names a party of every deal it passes.** It enters a deal from its
+supplier, or leaves it to its recipient, or both: what went into the item may
+reach the deal's recipient, and the supplier's deal may go on to what the
+recipient makes of the item, but a chain that came in through the item's
+inputs does not go out through its uses. That would say that a deal carried the
+one to the other without naming who sold or who bought, and every sale of a
+much-traded item between the same two countries would repeat it
+(:meth:`FlowGraph.onward`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -36,7 +46,7 @@ import networkx as nx
 
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.filters import ClaimFilter, edge_span, filtered_graph
-from coopgraph.queries.selectors import country_members, state_of
+from coopgraph.queries.selectors import ITEM_TYPES, state_of
 
 _FAR_PAST = dt.date.min
 _FAR_FUTURE = dt.date.max
@@ -126,6 +136,8 @@ class FlowGraph:
             ev = evidence_of(u, v, key, data)
             self.succ.setdefault(a, {}).setdefault(b, []).append(ev)
             self.pred.setdefault(b, {}).setdefault(a, [])
+        #: deal node -> the suppliers and the recipients its own claims name (in this view)
+        self.suppliers_of, self.recipients_of = supplied, delivered
         if delivered:
             self._join_deals(delivered, supplied, schema or load_schema())
         for a, nbrs in self.succ.items():
@@ -141,18 +153,19 @@ class FlowGraph:
         flow arc Y -> item whose Y is on the supplier's side (the supplier's own
         engine is in the aircraft it sells). Either arc carries the item's claims.
         """
+        belongs = member_states(self.graph, schema)
         states: dict[str, str | None] = {}
-        members: dict[str | None, set[str]] = {None: set()}
 
         def on_side(node: str, parties: set[str]) -> bool:
             """True when ``node`` is one of ``parties`` or belongs to one's state (see the module docstring)."""
             if node in parties:
                 return True
+            mine = belongs.get(node)
+            if not mine:
+                return False
             for party in parties:
                 state = states[party] if party in states else states.setdefault(party, state_of(self.graph, party, schema))
-                if state not in members:
-                    members[state] = country_members(self.graph, state, schema)
-                if node in members[state]:
+                if state in mine:
                     return True
             return False
 
@@ -188,6 +201,13 @@ class FlowGraph:
         if view is None:
             view = cache[key] = cls(graph, claim_filter, schema=schema)
         return view
+
+    def onward(self, before: str, deal: str) -> set[str] | None:
+        """Where a chain that reached ``deal`` from ``before`` may go next: ``None`` for anywhere,
+        else only the deal's recipients (it came in through the item's inputs, not from a supplier)."""
+        if before in self.suppliers_of.get(deal, ()):
+            return None
+        return self.recipients_of.get(deal, set())
 
     def info(self, node: str) -> dict[str, Any]:
         """A node's attributes: the entity's, or for a deal ``type`` "deal", its item's ``name`` and the deal's summary."""
@@ -259,3 +279,55 @@ def _deal_groups(deals: dict[str, dict[str, Any]]) -> tuple[dict[str, str], dict
         for deal_id in members:
             group_of[deal_id] = members[0]
     return dict(sorted(group_of.items())), groups
+
+
+def member_states(graph: nx.MultiDiGraph, schema: Schema) -> dict[str, frozenset[str]]:
+    """Each entity's states, worked out once for the whole graph (and kept with it).
+
+    An entity belongs to a state as :func:`~coopgraph.queries.selectors.country_members`
+    says: the state itself, what names it as ``country``, what belongs to those
+    through the schema's ownership relations, and the items they make or develop
+    (an origin claim that is not part of a deal). One pass over the graph instead
+    of one per state.
+
+    Examples
+    --------
+    >>> from coopgraph.graph.schema import load_schema
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("state:r", type="state"); g.add_node("firm:f", type="firm", country="state:r")
+    >>> g.add_node("firm:sub", type="firm"); g.add_node("tech:t", type="technology")
+    >>> _ = g.add_edge("firm:sub", "firm:f", type="subsidiary_of"); _ = g.add_edge("firm:sub", "tech:t", type="manufactures")
+    >>> sorted(n for n, s in member_states(g, load_schema()).items() if "state:r" in s)
+    ['firm:f', 'firm:sub', 'state:r', 'tech:t']
+    """
+    cached = graph.graph.get("_member_states")
+    if cached is not None:
+        return cached
+    ownership = set(schema.ownership_relations)
+    origin = set(schema.origin_relations)
+    belongs: dict[str, set[str]] = {}
+    queue: deque[str] = deque()
+    for node, data in graph.nodes(data=True):
+        roots = ({node} if data.get("type") == "state" else set()) | ({data["country"]} if data.get("country") else set())
+        if roots:
+            belongs[node] = roots
+            queue.append(node)
+    while queue:  # down the ownership relations: what belongs to a member is a member
+        node = queue.popleft()
+        mine = belongs[node]
+        for child, _, rel in graph.in_edges(node, data="type"):
+            if rel in ownership:
+                have = belongs.setdefault(child, set())
+                if not mine <= have:
+                    have |= mine
+                    queue.append(child)
+    products: dict[str, set[str]] = {}
+    for maker, item, data in graph.edges(data=True):
+        if data.get("type") in origin and not data.get("deal_role") and maker in belongs:
+            if graph.nodes[item].get("type") in ITEM_TYPES:
+                products.setdefault(item, set()).update(belongs[maker])
+    for item, found in products.items():
+        belongs.setdefault(item, set()).update(found)
+    result = {node: frozenset(found) for node, found in belongs.items()}
+    graph.graph["_member_states"] = result
+    return result

@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterable
 
 import networkx as nx
 
+from coopgraph.graph.deals import DEAL_PREFIX
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.chains import OPAQUE_TYPES, ChainEnds, chain_ends, chains
 from coopgraph.queries.filters import ClaimFilter
@@ -28,14 +29,19 @@ def reachable(flow: FlowGraph, ends: ChainEnds, max_hops: int,
 
     Returns ``{target: {"arrival": date or None, "suppliers": set of last-hop nodes}}``.
     """
-    best: dict[str, dt.date | None] = {s: None for s in ends.starts}
+    # a deal reached through its item's inputs, not from a supplier, goes on to its recipients only
+    # (FlowGraph.onward): such a deal is labelled apart, under the key (deal, ENTERED)
+    best: dict[Any, dt.date | None] = {s: None for s in ends.starts}
     suppliers: dict[str, set[str]] = {}
     reached: dict[str, dt.date | None] = {}
     frontier = dict(best)
     for _ in range(max_hops):
-        updates: dict[str, dt.date | None] = {}
-        for node, time in frontier.items():
+        updates: dict[Any, dt.date | None] = {}
+        for key, time in frontier.items():
+            node, only = (key[0], flow.recipients_of.get(key[0], set())) if isinstance(key, tuple) else (key, None)
             for nxt, evidence in flow.succ.get(node, {}).items():
+                if only is not None and nxt not in only:
+                    continue
                 usable = [e for e in evidence if not e.dated or time is None or e.latest >= time]
                 if not usable:
                     continue
@@ -47,16 +53,22 @@ def reachable(flow: FlowGraph, ends: ChainEnds, max_hops: int,
                         if target not in reached or _earlier(arrival, reached[target]):
                             reached[target] = arrival
                     continue
+                if nxt.startswith(DEAL_PREFIX) and flow.onward(node, nxt) is not None:
+                    nxt = (nxt, ENTERED)
                 known = best.get(nxt, "unseen")
                 improved = known == "unseen" or (known is not None and (arrival is None or arrival < known))
                 if improved and (nxt not in updates or _earlier(arrival, updates[nxt])):
                     updates[nxt] = arrival
         for node, arrival in updates.items():
             best[node] = arrival
-        frontier = {n: t for n, t in updates.items() if n not in ends.goals and (passable is None or passable(n))}
+        frontier = {n: t for n, t in updates.items()
+                    if n not in ends.goals and (passable is None or passable(n[0] if isinstance(n, tuple) else n))}
         if not frontier:
             break
     return {t: {"arrival": a, "suppliers": suppliers.get(t, set())} for t, a in reached.items()}
+
+
+ENTERED = "entered through the item"
 
 
 def _earlier(a: dt.date | None, b: dt.date | None) -> bool:

@@ -230,3 +230,20 @@ def test_deals_of_the_same_parties_and_item_make_one_chain_and_other_parties_ano
     assert sorted(ids(c)[1:] for c in found) == [["deal:one", "state:cn"], ["deal:three", "state:in"]]
     one = next(c for c in found if ids(c)[-1] == "state:cn")
     assert [d["id"] for d in one["deals"]] == ["deal:one", "deal:two"]
+
+
+def test_a_chain_names_a_party_of_every_deal_it_passes():
+    # R's engine goes into the jet; R sells the jet to C; C's programme uses the jet.
+    graph = make_graph(sale("state:r", "system:jet", "state:c", "deal:jet", date="2001")
+                       + [("tech:engine", "component_of", "system:jet", {"date": "1999"}),
+                          ("firm:maker", "manufactures", "tech:engine", {"date": "1998"}),
+                          ("system:jet", "equips", "service:caf", {"date": "2003"})],
+                       countries={"firm:maker": "state:r", "service:caf": "state:c"})
+    # in through the item's input, out to the deal's recipient: the buyer is named
+    assert [ids(c) for c in chains(graph, "tech:engine", "state:c")] == [["tech:engine", "deal:jet", "state:c"]]
+    # from the seller, on to what the buyer does with the item: the seller is named
+    assert [ids(c) for c in chains(graph, "state:r", "service:caf")] == [["state:r", "deal:jet", "service:caf"]]
+    # in through the input and out through a use, naming neither party of the sale: not through the deal
+    # (the design facts alone still join: the engine is in the jet, the jet equips the force)
+    assert [ids(c) for c in chains(graph, "tech:engine", "service:caf")] == [["tech:engine", "system:jet", "service:caf"]]
+    assert all("deal:jet" not in ids(c) for c in chains(graph, "firm:maker", "service:caf"))
