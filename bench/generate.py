@@ -7,13 +7,23 @@ choice); dates fall between 1990 and 2025 at year, month or day precision; each
 claim has 1-3 citations. Output is the dataset format as CSV (one row per
 claim-citation), which coopgraph loads with ``coopgraph load``.
 
-    python bench/generate.py --claims 100000 --out bench/out/100k --seed 7
+Transfers are made as real data has them: a *deal* (one supplier, one item, one
+recipient, declared in ``deals.csv``) with 1-3 dated events (agreed, contracted,
+in progress, delivered); each event is one ``supplies`` claim and one
+``transferred_to`` claim with the same date, status, number and citations, both
+carrying the deal's key in the ``deal`` column. Every ``supplies`` and
+``transferred_to`` claim belongs to a deal; the other relations are drawn one
+claim at a time. ``--no-deals`` writes the same rows without the ``deal`` column
+and without ``deals.csv`` (for code that predates deals).
+
+    python bench/generate.py --claims 100000 --out bench/out/v2-100k --seed 7
 """
 
 from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
 import csv
 import itertools
 import random
@@ -27,6 +37,20 @@ TYPE_SHARE = {  # how many entities of each type, per 100
     "event": 0.5,
 }
 STATUSES = ["reported", "agreed", "contracted", "delivered", "in_progress", "alleged", "planned"]
+#: a deal's events, in the order they happen (a deal with n events takes n of them, in this order)
+DEAL_EVENTS = ["agreed", "contracted", "in_progress", "delivered"]
+#: the relations of a deal's two sides; every claim of these belongs to a generated deal
+DEAL_SIDES = ("supplies", "transferred_to")
+#: events per deal, drawn uniformly from this list (mean 1.75)
+EVENTS_PER_DEAL = [1, 1, 2, 3]
+#: the data's layout version: bench folders are named ``<version>-<size>`` so data made by an
+#: older generator (v1: unpaired supplies / transferred_to claims, no deals) is never reused
+DATA_VERSION = "v2"
+
+
+def data_folder(work: Path, label: str, deals: bool = True) -> Path:
+    """Where the generated data of size ``label`` lives: ``work/v2-100k`` (``work/v2-100k-nodeals`` without deals)."""
+    return work / f"{DATA_VERSION}-{label}{'' if deals else '-nodeals'}"
 
 
 def parse_size(text: str) -> int:
@@ -48,8 +72,8 @@ class Zipf:
         return self.items[bisect.bisect_left(self.cum, self.rng.random() * self.cum[-1])]
 
 
-def random_date(rng: random.Random) -> dict[str, str]:
-    year = rng.randint(1990, 2025)
+def random_date(rng: random.Random, year: int | None = None) -> dict[str, str]:
+    year = rng.randint(1990, 2025) if year is None else year
     kind = rng.random()
     if kind < 0.5:
         return {"date": f"{year}"}
@@ -63,8 +87,12 @@ def random_date(rng: random.Random) -> dict[str, str]:
     return {}  # undated, as real reporting often is
 
 
-def generate(claims: int, out: Path, seed: int = 7) -> dict[str, int]:
-    """Write documents.csv, entities.csv and claims.csv for ``claims`` claims into ``out``."""
+def generate(claims: int, out: Path, seed: int = 7, deals: bool = True) -> dict[str, int]:
+    """Write documents.csv, entities.csv, deals.csv and claims.csv for ``claims`` claims into ``out``.
+
+    ``deals=False`` writes the same claims without their ``deal`` column and no deals.csv: the
+    random draws do not depend on it, so the two outputs differ only there.
+    """
     rng = random.Random(seed)
     schema = load_schema()
     out.mkdir(parents=True, exist_ok=True)
@@ -94,30 +122,85 @@ def generate(claims: int, out: Path, seed: int = 7) -> dict[str, int]:
                              f"Publisher {i % 37}", "report"])
     relations = list(schema.relation_types.values())
     weights = [5.0 if r.is_flow else 1.0 for r in relations]
-    written = rows = 0
-    with open(out / "claims.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["subject", "relation", "object", "date", "start", "end", "status", "confidence", "quantity",
-                         "key", "document", "locator", "quote"])
-        while written < claims:
-            rel = rng.choices(relations, weights)[0]
-            stypes = [t for t in rel.subject if t in by_type] if "*" not in rel.subject else list(by_type)
-            otypes = [t for t in rel.object if t in by_type] if "*" not in rel.object else list(by_type)
-            subject = pickers[rng.choice(stypes)].pick()
-            obj = pickers[rng.choice(otypes)].pick()
-            if subject == obj:
-                continue
-            dates = random_date(rng)
-            key = f"k{written}"  # synthetic claims are all distinct
-            quantity = rng.randint(1, 200) if rel.is_flow and rng.random() < 0.3 else ""
-            base = [subject, rel.name, obj, dates.get("date", ""), dates.get("start", ""), dates.get("end", ""),
-                    rng.choice(STATUSES), f"{rng.choice([0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])}", quantity, key]
-            for c in range(rng.choice([1, 1, 2, 3])):
-                doc = f"doc-{rng.randrange(n_docs)}"
-                writer.writerow(base + [doc, f"p. {rng.randint(1, 300)}", f"Synthetic statement {written}.{c}: {subject} {rel.name} {obj}."])
-                rows += 1
-            written += 1
-    return {"documents": n_docs, "entities": sum(len(v) for v in by_type.values()), "claims": written, "citation_rows": rows}
+    # the deal sides are drawn as deals: a deal of n events makes 2n claims, so a deal is drawn
+    # with the two sides' weight over twice the mean events, which keeps each relation's share
+    sides = [schema.relation(name) for name in DEAL_SIDES]
+    deal_weight = sum(w for r, w in zip(relations, weights) if r.name in DEAL_SIDES) / (
+        2 * sum(EVENTS_PER_DEAL) / len(EVENTS_PER_DEAL))
+    weights = [w for r, w in zip(relations, weights) if r.name not in DEAL_SIDES] + [deal_weight]
+    relations = [r for r in relations if r.name not in DEAL_SIDES] + [None]  # None: a deal
+    supplier_types = [t for t in sides[0].subject if t in by_type]
+    item_types = [t for t in sides[0].object if t in sides[1].subject and t in by_type]
+    recipient_types = [t for t in sides[1].object if t in by_type]
+    written = rows = n_deals = 0
+    header = ["subject", "relation", "object", "date", "start", "end", "status", "confidence", "quantity", "key"]
+    header += ["deal"] if deals else []
+    header += ["document", "locator", "quote"]
+    if not deals and (out / "deals.csv").exists():
+        (out / "deals.csv").unlink()  # a folder written without deals holds no deals file
+    with contextlib.ExitStack() as files:
+        deal_writer = None
+        if deals:
+            deal_writer = csv.writer(files.enter_context(open(out / "deals.csv", "w", newline="", encoding="utf-8")))
+            deal_writer.writerow(["id", "item", "supplier", "recipient"])
+        with open(out / "claims.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+
+            def citations(number: int, text: str) -> list[list[str]]:
+                return [[f"doc-{rng.randrange(n_docs)}", f"p. {rng.randint(1, 300)}", f"Synthetic statement {number}.{c}: {text}."]
+                        for c in range(rng.choice([1, 1, 2, 3]))]
+
+            def write(base: list, deal: str, cites: list[list[str]]) -> None:
+                nonlocal rows, written
+                for cite in cites:
+                    writer.writerow(base + ([deal] if deals else []) + cite)
+                rows += len(cites)
+                written += 1
+
+            while written < claims:
+                rel = rng.choices(relations, weights)[0]
+                if rel is None:  # a deal: supplier -> item -> recipient, 1-3 events of two claims each
+                    if claims - written < 2:
+                        continue  # no room for a deal's two sides: draw again
+                    supplier = pickers[rng.choice(supplier_types)].pick()
+                    item = pickers[rng.choice(item_types)].pick()
+                    recipient = pickers[rng.choice(recipient_types)].pick()
+                    if supplier == recipient:
+                        continue
+                    deal = f"deal:d-{n_deals}"
+                    n_deals += 1
+                    if deal_writer:
+                        deal_writer.writerow([deal, item, supplier, recipient])
+                    events = min(rng.choice(EVENTS_PER_DEAL), (claims - written) // 2)
+                    statuses = [rng.choice(STATUSES)] if events == 1 else sorted(
+                        rng.sample(DEAL_EVENTS, events), key=DEAL_EVENTS.index)
+                    year = rng.randint(1990, 2025)
+                    quantity = rng.randint(1, 200) if rng.random() < 0.3 else ""
+                    for status in statuses:
+                        dates = random_date(rng, year)
+                        when = [dates.get("date", ""), dates.get("start", ""), dates.get("end", "")]
+                        confidence = f"{rng.choice([0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])}"
+                        # one sentence states both sides of the event: both claims carry its citations
+                        cites = citations(written, f"{supplier} sold {item} to {recipient} ({status})")
+                        write([supplier, "supplies", item, *when, status, confidence, quantity, f"k{written}"], deal, cites)
+                        write([item, "transferred_to", recipient, *when, status, confidence, quantity, f"k{written}"], deal, cites)
+                        year = min(2025, year + rng.randint(0, 3))  # the next event comes no earlier
+                    continue
+                stypes = [t for t in rel.subject if t in by_type] if "*" not in rel.subject else list(by_type)
+                otypes = [t for t in rel.object if t in by_type] if "*" not in rel.object else list(by_type)
+                subject = pickers[rng.choice(stypes)].pick()
+                obj = pickers[rng.choice(otypes)].pick()
+                if subject == obj:
+                    continue
+                dates = random_date(rng)
+                key = f"k{written}"  # synthetic claims are all distinct
+                quantity = rng.randint(1, 200) if rel.is_flow and rng.random() < 0.3 else ""
+                base = [subject, rel.name, obj, dates.get("date", ""), dates.get("start", ""), dates.get("end", ""),
+                        rng.choice(STATUSES), f"{rng.choice([0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])}", quantity, key]
+                write(base, "", citations(written, f"{subject} {rel.name} {obj}"))
+    return {"documents": n_docs, "entities": sum(len(v) for v in by_type.values()), "deals": n_deals, "claims": written,
+            "citation_rows": rows}
 
 
 def main() -> None:
@@ -125,8 +208,10 @@ def main() -> None:
     parser.add_argument("--claims", default="10k", help="number of claims: 10k, 100k, 1M ...")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-deals", action="store_true",
+                        help="the same claims without the deal column and deals.csv (for code before deals)")
     args = parser.parse_args()
-    print(generate(parse_size(args.claims), args.out, args.seed))
+    print(generate(parse_size(args.claims), args.out, args.seed, deals=not args.no_deals))
 
 
 if __name__ == "__main__":

@@ -28,10 +28,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import generate, parse_size  # noqa: E402
+from generate import DATA_VERSION, data_folder, generate, parse_size  # noqa: E402
 
 PY = sys.executable
 COOPGRAPH = [PY, "-m", "coopgraph"]
+#: the timed chain query (bench/compare_chains.py asks the same): a Zipf-hub firm to an armed service
+CHAIN_SOURCE, CHAIN_TARGET, CHAIN_HOPS = "firm:firm-3", "service:armed-service-7", 4
 
 # -- the measured steps, each a small program run in its own process ------------------------------------
 PRELUDE = """
@@ -56,6 +58,8 @@ folder = sys.argv[1]
 with open(folder + "/entities.csv", newline="", encoding="utf-8") as f:
     for row in csv.DictReader(f):
         g.add_node(row["id"], type=row["type"], name=row["name"], aliases=row["aliases"].split(";"), country=row["country"])
+with open(folder + "/deals.csv", newline="", encoding="utf-8") as f:
+    g.graph["deals"] = {row["id"]: row for row in csv.DictReader(f)}
 with open(folder + "/claims.csv", newline="", encoding="utf-8") as f:
     for row in csv.DictReader(f):
         key = row["key"]
@@ -64,7 +68,8 @@ with open(folder + "/claims.csv", newline="", encoding="utf-8") as f:
             g.edges[row["subject"], row["object"], key]["citations"].append(cite)
         else:
             g.add_edge(row["subject"], row["object"], key=key, type=row["relation"], date=row["date"], start=row["start"],
-                       end=row["end"], status=row["status"], confidence=float(row["confidence"]), citations=[cite])
+                       end=row["end"], status=row["status"], confidence=float(row["confidence"]), deal=row["deal"] or None,
+                       citations=[cite])
 print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base, "edges": g.number_of_edges()}))
 """
 
@@ -77,9 +82,11 @@ print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base, "edg
 
 CHAINS = PRELUDE + """
 import networkx as nx
+from coopgraph.graph.deals import DEAL_PREFIX
+from coopgraph.graph.schema import load_schema
 from coopgraph.graph.store import open_store
 from coopgraph.queries import chains, select
-from coopgraph.queries.chains import OPAQUE_TYPES, _drop_tails, _Partial
+from coopgraph.queries.chains import OPAQUE_TYPES, _drop_stand_ins, _drop_tails, _Partial, chain_ends
 from coopgraph.queries.flowgraph import FlowGraph
 g = open_store(sys.argv[1]).graph()
 src, dst, hops, budget = sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
@@ -87,23 +94,34 @@ gc.collect()  # start each timed search from a settled heap, as timeit does
 t = time.perf_counter()
 ours = chains(g, src, dst, max_hops=hops, limit=10**9)
 ours_s = time.perf_counter() - t
-# naive: every simple path on the flow graph, then the same filters afterwards
+# naive: every simple path on the flow graph, then the same filters afterwards. The flow graph is
+# coopgraph's, built anew: a deal is a node (supplier -> deal -> recipient), so the paths respect deals;
+# the ends are the same question's (chain_ends: the targets, plus a state standing in for its armed
+# forces when a deal delivers to it), and so are the time rule and the tails left out.
 gc.collect()
 t = time.perf_counter()
-sources, targets = select(g, src), select(g, dst)
-flow = FlowGraph(g)
+schema = load_schema()
+sources, targets = select(g, src, schema), select(g, dst, schema)
+flow = FlowGraph(g, schema=schema)
+ends = chain_ends(g, flow, sources, targets, schema)
+goals = ends.goals
 simple = flow.to_digraph()
 found, stopped = [], False
-for s in sorted(sources):
-    if s in targets:
+for s in sorted(ends.starts):
+    if s not in simple:
         continue
-    for path in nx.all_simple_paths(simple, s, targets, cutoff=hops):
+    for path in nx.all_simple_paths(simple, s, goals, cutoff=hops):
         if time.perf_counter() - t > budget:
             stopped = True
             break
         inner = path[1:-1]
-        if any(n in targets or g.nodes[n].get("type") in OPAQUE_TYPES for n in inner):
-            continue
+        if any(n in goals or (not n.startswith(DEAL_PREFIX) and g.nodes[n].get("type") in OPAQUE_TYPES) for n in inner):
+            continue  # states are not passed through, nor are targets
+        if not ends.reached(path[-2], path[-1]):
+            continue  # a state counts as its armed forces only when a deal delivers to it
+        if any(n.startswith(DEAL_PREFIX) and (only := flow.onward(path[i - 1], n)) is not None and path[i + 1] not in only
+               for i, n in enumerate(path[1:-1], start=1)):
+            continue  # a chain names a party of every deal it passes: in from its supplier, or out to its recipient
         when, hopev, ok = None, [], True
         for a, b in zip(path, path[1:]):
             usable = tuple(e for e in flow.succ[a][b] if not e.dated or when is None or e.latest >= when)
@@ -118,7 +136,7 @@ for s in sorted(sources):
             found.append(_Partial(tuple(path), tuple(hopev), when))
     if stopped:
         break
-naive = {p.nodes for p in _drop_tails(found)}
+naive = {p.nodes for p in _drop_stand_ins(_drop_tails(found, flow.deals), ends)}
 naive_s = time.perf_counter() - t
 same = None if stopped else naive == {tuple(n["id"] for n in c["nodes"]) for c in ours}
 print(json.dumps({"ours": ours_s, "naive": naive_s, "naive_stopped": stopped, "chains": len(ours), "same": same}))
@@ -143,7 +161,7 @@ print(json.dumps(out))
 
 EXPORT = PRELUDE + """
 from coopgraph.graph.store import open_store
-from coopgraph.queries.exports import EXPORTERS
+from coopgraph.queries.export import EXPORTERS
 data = open_store(sys.argv[1]).dataset()
 base = rss(); t = time.perf_counter()
 EXPORTERS[sys.argv[2]](data, sys.argv[3])
@@ -218,7 +236,7 @@ from coopgraph.graph import bolt_store as bs
 from coopgraph.graph.neo4j_model import claim_properties, document_properties, entity_properties, without_nulls
 from coopgraph.graph.schema import load_schema
 from coopgraph.graph.store import open_store
-from coopgraph.queries.export_cypher import cypher_map, cypher_string
+from coopgraph.queries.export.cypher import cypher_map, cypher_string
 schema = load_schema()
 data = open_store(sys.argv[1]).dataset()
 claims = dict(list(data.claims.items())[:int(sys.argv[2])])
@@ -316,10 +334,10 @@ def mb(n: float) -> str:
 def bench_size(label: str, work: Path, skip_bolt: bool, skip_naive: bool, naive_budget: float,
                neo4j_uri: str = "") -> list[tuple]:
     claims = parse_size(label)
-    folder = work / label
+    folder = data_folder(work, label)  # named by the generator's data version: older data is never reused
     if not (folder / "claims.csv").exists():
         generate(claims, folder)
-    store = work / f"{label}.sqlite"
+    store = work / f"{DATA_VERSION}-{label}.sqlite"
     rows: list[tuple] = []
     print(f"[{label}] embedded load ...", flush=True)
     ours = median_step(EMBEDDED_LOAD, folder, store)
@@ -340,8 +358,8 @@ def bench_size(label: str, work: Path, skip_bolt: bool, skip_naive: bool, naive_
     rows.append(("CLI `chains` (graph build + query)", f"{cli_seconds(['chains', '--from', 'firm:firm-3', '--to', 'type:armed_service', '--store', str(store)], 1):.2f} s", "", "", ""))
     print(f"[{label}] chains ...", flush=True)
     budget = 5.0 if skip_naive else naive_budget
-    target = "service:armed-service-7"
-    ch = run_step(CHAINS, store, "firm:firm-3", target, 4, budget)
+    target = CHAIN_TARGET
+    ch = run_step(CHAINS, store, CHAIN_SOURCE, target, CHAIN_HOPS, budget)
     naive = f">{ch['naive']:.0f} s (stopped)" if ch["naive_stopped"] else f"{ch['naive']:.2f} s"
     if not ch["naive_stopped"]:
         ratio = f"{ch['naive'] / ch['ours']:.0f}x"
@@ -349,7 +367,7 @@ def bench_size(label: str, work: Path, skip_bolt: bool, skip_naive: bool, naive_
         ratio = f">{ch['naive'] / ch['ours']:.0f}x"
     else:  # stopped before coopgraph had even finished: no ratio to state
         ratio = "not measured"
-    rows.append((f"chains firm-3 -> {target.split(':')[1]}, 4 hops ({ch['chains']:,} chains)", f"{ch['ours']:.2f} s",
+    rows.append((f"chains {CHAIN_SOURCE.split(':')[1]} -> {target.split(':')[1]}, {CHAIN_HOPS} hops ({ch['chains']:,} chains)", f"{ch['ours']:.2f} s",
                  f"{naive} all_simple_paths + filter", ratio + (" (same answers)" if ch["same"] else ""), ">= 20x faster"))
     print(f"[{label}] centrality ...", flush=True)
     ce = run_step(CENTRALITY, store, 100)
@@ -434,16 +452,16 @@ def main() -> None:
         table += [f"| {' | '.join(r)} |" for r in rows]
         flags = " ".join(f for f, on in (("--skip-bolt", args.skip_bolt), ("--skip-naive", args.skip_naive)) if on)
         sections[parse_size(size)] = (f"## {size} claims\n\nMeasured {started}: `python bench/run.py --size {size}"
-                                      f"{' ' + flags if flags else ''}`\n\n" + "\n".join(table)
+                                      f"{' ' + flags if flags else ''}` (data {DATA_VERSION})\n\n" + "\n".join(table)
                                       + f"\n\n(this size took {time.perf_counter() - t:.0f} s)\n")
         print("\n".join(table), flush=True)
     text = textwrap.dedent(f"""\
         # coopgraph benchmark results
 
         Machine: {machine()}.
-        Data: `bench/generate.py` (seed 7): entities ~ claims / 5, Zipf-skewed degrees, dates 1990-2025,
-        1-3 citations per claim. Times are wall-clock; memory is peak RSS above the process after imports.
-        Each measurement runs in a fresh process.
+        Data: `bench/generate.py` (seed 7, data {DATA_VERSION}): entities ~ claims / 5, Zipf-skewed degrees, dates 1990-2025,
+        1-3 citations per claim; every `supplies` / `transferred_to` claim belongs to a declared deal (1-3 events).
+        Times are wall-clock; memory is peak RSS above the process after imports. Each measurement runs in a fresh process.
 
         """) + "\n".join(sections[n] for n in sorted(sections))
     # the hand-written analysis below the figures ("## Notes ...") survives a re-run
