@@ -11,7 +11,44 @@ WIDTH = 80
 
 
 def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "   ") or [indent]
+    # never cut a word: an id or a name with hyphens stays whole on one line
+    return textwrap.wrap(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "   ",
+                         break_long_words=False, break_on_hyphens=False) or [indent]
+
+
+def quantity_text(claim: dict[str, Any]) -> str | None:
+    """``150 engines``, ``quantity 24`` (no unit), or ``None`` when the claim gives no number.
+
+    >>> quantity_text({"quantity": 150, "unit": "engines"}), quantity_text({"quantity": 24, "unit": None})
+    ('150 engines', 'quantity 24')
+    """
+    if claim.get("quantity") is None:
+        return None
+    return f"{claim['quantity']:g} {claim['unit']}" if claim.get("unit") else f"quantity {claim['quantity']:g}"
+
+
+#: what the short locators of :func:`coopgraph.cli.output.short_citation` stand for
+LOCATOR_KEY = "en.N = endnote N of the document; § = a section of it; p. = page"
+
+
+def documents_text(documents: dict[str, dict[str, Any]]) -> list[str]:
+    """A legend of the documents a report cites: id, then author, title, publisher and date.
+
+    >>> print("\\n".join(documents_text({"csis": {"id": "csis", "title": "A Primer", "author": "A. B.",
+    ...                                            "publisher": "CSIS", "date": "2020-03"}})))
+    Documents cited:
+      csis: A. B., "A Primer", CSIS, 2020-03
+    en.N = endnote N of the document; § = a section of it; p. = page
+    """
+    if not documents:
+        return []
+    lines = ["Documents cited:"]
+    for doc_id, doc in documents.items():
+        parts = [doc.get("author"), f"\"{doc['title']}\"" if doc.get("title") else None, doc.get("publisher"),
+                 doc.get("date")]
+        lines.extend(_wrap(f"{doc_id}: {', '.join(p for p in parts if p)}", "  "))
+    lines.append(LOCATOR_KEY)
+    return lines
 
 
 def steps_text(steps: Iterable[dict[str, Any]], indent: str = "  ") -> list[str]:
@@ -22,7 +59,8 @@ def steps_text(steps: Iterable[dict[str, Any]], indent: str = "  ") -> list[str]
         lines.extend(_wrap(f"{step['step']}. {step['from_name']} → {step['to_name']}{flag}", indent))
         for claim in step["claims"]:
             cites = "; ".join(dict.fromkeys(short_citation(c) for c in claim["citations"])) or "no citation"
-            detail = f"{claim['statement']} ({claim['when']}, {claim['status']}, conf {claim['confidence']:g}) [{cites}]"
+            facts = [claim["when"], quantity_text(claim), claim["status"], f"conf {claim['confidence']:g}"]
+            detail = f"{claim['statement']} ({', '.join(f for f in facts if f)}) [{cites}]"
             lines.extend(_wrap(detail, indent + "   "))
     return lines
 
@@ -54,14 +92,18 @@ def deal_text(deal: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def chains_text(chains: list[dict[str, Any]], truncated: bool = False, quotes: bool = False,
-                found: int | None = None, complete: bool = True) -> str:
-    """A readable report of ranked chains, closed by how many were found and how many the limit hides."""
+                found: int | None = None, complete: bool = True, documents: dict[str, dict[str, Any]] | None = None) -> str:
+    """A readable report of ranked chains, closed by how many were found and how many the limit hides.
+
+    With ``documents`` (id -> record), a legend of the documents cited and of the
+    locators (``en.9`` is endnote 9) follows.
+    """
     if not chains:
         return "no chains found"
     lines: list[str] = []
     for chain in chains:
         first, last = chain["first_date"] or "?", chain["last_date"] or "?"
-        span = first if first == last else f"{first} … {last}"
+        span = first if first == last else f"{first} to {last}"
         undated = f", {chain['undated_hops']} undated hop(s)" if chain["undated_hops"] else ""
         lines.append(f"#{chain['rank']}  {chain['hops']} hop(s), score {chain['score']:g}, {span}{undated}")
         lines.extend(_wrap(chain["path"], "  "))
@@ -89,4 +131,7 @@ def chains_text(chains: list[dict[str, Any]], truncated: bool = False, quotes: b
         lines.append("(more chains exist: raise --limit or narrow --from/--to)")
     else:
         lines.append(f"{total} chain{'s' if total != 1 else ''} found; all listed")
+    if documents:
+        lines.append("")
+        lines.extend(documents_text(documents))
     return "\n".join(lines).rstrip()

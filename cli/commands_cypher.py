@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from coopgraph.cli.options import format_option, store_option
@@ -37,14 +39,27 @@ def show(name):
 
 
 @cypher.command()
-@click.argument("name")
+@click.argument("query", metavar="NAME|FILE|-")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="Override a parameter (repeatable); numbers and 'quoted strings' are read as such.")
+              help="A parameter value (repeatable); numbers and 'quoted strings' are read as such.")
 @store_option
 @format_option
-def run(name, params, store_spec, fmt):
-    """Run pack query NAME against the Neo4j store (--backend neo4j is implied)."""
-    from coopgraph.queries.cypher_pack import parse_literal, run_pack_query
+def run(query, params, store_spec, fmt):
+    """Run a pack query NAME, a Cypher FILE, or '-' (a query on standard input) against the Neo4j store.
+
+    --backend neo4j is implied. A FILE (or standard input) holds one statement,
+    optionally after ':param name => value;' lines giving defaults, as the pack's
+    files do; values are sent as parameters, never pasted into the statement.
+
+    \b
+    Examples:
+      coopgraph cypher run suppliers_of --param entity=system:su-35
+      coopgraph cypher run my-question.cypher --param year=2015
+      echo 'MATCH (e:Entity {id: $id}) RETURN e.name AS name' | coopgraph cypher run - --param id=state:russia
+    """
+    from pathlib import Path
+
+    from coopgraph.queries.cypher_pack import pack, parse_literal, parse_query_text, run_pack_query, run_query
 
     values = {}
     for item in params:
@@ -53,7 +68,13 @@ def run(name, params, store_spec, fmt):
             raise click.BadParameter(f"'{item}' is not KEY=VALUE", param_hint="--param")
         values[key.strip()] = parse_literal(value)
     spec = StoreSpec(store_spec.path, "neo4j", store_spec.uri, store_spec.user, store_spec.database)
-    rows = run_pack_query(open_cli_store(spec), name, values)
+    if query == "-":
+        text = sys.stdin.read()
+        rows = run_query(open_cli_store(spec), parse_query_text(text, "<stdin>"), values)
+    elif query not in pack() and Path(query).is_file():
+        rows = run_query(open_cli_store(spec), parse_query_text(Path(query).read_text(encoding="utf-8"), query), values)
+    else:
+        rows = run_pack_query(open_cli_store(spec), query, values)
     output(Report(rows), fmt)
 
 

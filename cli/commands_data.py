@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from coopgraph.cli.options import format_option, progress_bar, quiet_option, store_option
+from coopgraph.cli.options import STDIN_NAME, format_option, progress_bar, quiet_option, stdin_as_file, store_option
 from coopgraph.cli.output import output, table
 from coopgraph.cli.stores import StoreSpec, open_bolt_store, open_cli_store, tell_if_migrated
 from coopgraph.graph.store import open_store
@@ -29,25 +29,29 @@ _FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_t
 def load(files, replace, batch_size, quiet, store_spec):
     """Validate FILES (YAML, JSON or CSV claims, entities, documents) and add them to the store.
 
+    FILES may be node-link JSON written by 'coopgraph export json', and '-' reads
+    YAML or JSON from standard input.
+
     All or nothing on the embedded store: if any record is invalid, every problem
     is listed with its file, line and field, and the store is left exactly as it
     was. On Neo4j (--backend neo4j) nothing is sent unless all files validate;
     batches then merge on ids, so a load that fails midway can simply be re-run.
     """
-    if store_spec.is_bolt:
-        with progress_bar("loading into Neo4j", quiet) as progress:
-            store = open_bolt_store(store_spec, batch_size=batch_size, progress=progress)
-            counts = load_into(store, files, replace=replace or not store.exists())
-        where = store.uri  # shown without a password
-    else:
-        store = open_store(store_spec.path)
-        # with --replace the store is not read: a damaged one is rebuilt (what its error message advises)
-        if not replace and not store.exists():
-            store = open_cli_store(store_spec)
-        tell_if_migrated(store)
-        with progress_bar("validating", quiet) as progress:
-            counts = load_into(store, files, replace=replace, progress=progress)
-        where = store.path
+    with stdin_as_file(files) as paths:
+        if store_spec.is_bolt:
+            with progress_bar("loading into Neo4j", quiet) as progress:
+                store = open_bolt_store(store_spec, batch_size=batch_size, progress=progress)
+                counts = load_into(store, paths, replace=replace or not store.exists())
+            where = store.uri  # shown without a password
+        else:
+            store = open_store(store_spec.path)
+            # with --replace the store is not read: a damaged one is rebuilt (what its error message advises)
+            if not replace and not store.exists():
+                store = open_cli_store(store_spec)
+            tell_if_migrated(store)
+            with progress_bar("validating", quiet) as progress:
+                counts = load_into(store, paths, replace=replace, progress=progress)
+            where = store.path
     click.echo(f"loaded {len(files)} path(s) into {where}: "
                f"{counts['documents']} documents, {counts['entities']} entities, {counts['claims']} claims, {counts['citations']} citations")
 
@@ -84,10 +88,13 @@ def push(replace, batch_size, row_by_row, quiet, store_spec):
 def validate(files, store_spec):
     """Check FILES without writing anything; exit status 1 when a problem is found.
 
+    '-' reads YAML or JSON from standard input.
+
     Claims may refer to entities and documents already in the store.
     """
     store = open_cli_store(store_spec)
-    data = load_files(files, context=store.dataset(claims=False))
+    with stdin_as_file(files) as paths:
+        data = load_files(paths, context=store.dataset(claims=False))
     counts = data.counts()
     click.echo(f"ok: {counts['documents']} documents, {counts['entities']} entities, {counts['claims']} claims in {len(files)} file(s)")
 
@@ -119,6 +126,12 @@ def show(entity, store_spec, fmt):
     output(show_query(open_cli_store(store_spec), entity), fmt, text=_show_text)
 
 
+def _qty(row) -> str:
+    if row.get("quantity") is None:
+        return ""
+    return f"{row['quantity']:g}" + (f" {row['unit']}" if row.get("unit") else "")
+
+
 def _show_text(report) -> str:
     lines = []
     rows = report.rows
@@ -139,10 +152,13 @@ def _show_text(report) -> str:
         else:
             relation, other = f"{row['relation']} ->", row["object_name"]
         shown.append({"#": number, "when": row["when"], "relation": relation, "other": other,
-                      "status": row["status"], "conf": row["confidence"]})
+                      "qty": _qty(row), "status": row["status"], "conf": row["confidence"]})
         for cit in row["citations"]:
             evidence.setdefault((cit["document"], cit["locator"], cit["quote"]), []).append(number)
-    lines.append(table(shown))
+    if not any(r["qty"] for r in shown):
+        for r in shown:
+            del r["qty"]
+    lines.append(table(shown, width=80))
     if report["deals"]:
         from coopgraph.cli.chain_text import deal_text
 
@@ -160,6 +176,16 @@ def _show_text(report) -> str:
     return "\n".join(lines)
 
 
+@click.command()
+@store_option
+@format_option
+def info(store_spec, fmt):
+    """Where the store is and what it holds: path, layout version, counts (deals too), schema, bundled data."""
+    from coopgraph.queries import info as info_query
+
+    output(info_query(open_cli_store(store_spec)), fmt)
+
+
 @click.command(name="schema")
 @format_option
 def schema_command(fmt):
@@ -167,4 +193,4 @@ def schema_command(fmt):
     output(schema_report(), fmt)
 
 
-COMMANDS = [load, push, validate, stats, search, show, schema_command]
+COMMANDS = [load, push, validate, stats, info, search, show, schema_command]

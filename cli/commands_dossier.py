@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from coopgraph.cli.commands_reports import DEFAULT_FROM, DEFAULT_TO, SELECTOR_HELP
-from coopgraph.cli.options import filter_options, store_option, type_option
+from coopgraph.cli.commands_reports import DEFAULT_FROM, SELECTOR_HELP
+from coopgraph.queries.headline import HEADLINE_TO
+from coopgraph.cli.options import check_selectors, check_types, filter_options, store_option, type_option
 from coopgraph.cli.stores import open_cli_store
 
 #: options that belong to one kind of question only (option name -> kinds that take it)
@@ -21,11 +22,11 @@ _ONLY_FOR = {
 
 
 @click.command()
-@click.option("--from", "sources", multiple=True, metavar="SELECTOR",
+@click.option("--from", "sources", multiple=True, callback=check_selectors, metavar="SELECTOR",
               help=f"Chains (and --impact): where they start (default {DEFAULT_FROM}): {SELECTOR_HELP}.")
-@click.option("--to", "targets", multiple=True, metavar="SELECTOR", help=f"Where chains end (default {DEFAULT_TO}).")
+@click.option("--to", "targets", multiple=True, callback=check_selectors, metavar="SELECTOR", help=f"Where chains end (default {' and '.join(HEADLINE_TO)}).")
 @click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True, help="Longest chain.")
-@click.option("--via", multiple=True, metavar="TYPE[,TYPE]",
+@click.option("--via", multiple=True, callback=check_types, metavar="TYPE[,TYPE]",
               help="Entity types a chain may pass through (default: all but state).")
 @click.option("--limit", type=click.IntRange(1), default=None,
               help="Most chains or paths to list (default: 50 chains, 5 paths).")
@@ -47,7 +48,7 @@ _ONLY_FOR = {
                    "Default: from the suffix of --output, else html.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
               help="File to write ('-' for standard output). Default: a name from the question in the current "
-                   "directory, e.g. dossier-country-russia-to-org-pla.html.")
+                   "directory, e.g. dossier-headline.html for the headline question.")
 @click.pass_context
 def dossier(ctx, sources, targets, max_hops, via, limit, path_ends, flow_only, removed, centre, depth, cap, types,
             claim_filter, store_spec, fmt, output):
@@ -86,7 +87,7 @@ def dossier(ctx, sources, targets, max_hops, via, limit, path_ends, flow_only, r
                                    else f"{option} belongs to {takers} questions")
     entities = {"chains": (), "path": tuple(path_ends or ()), "impact": tuple(removed), "neighbours": (centre,)}[kind]
     question = Question(
-        kind=kind, sources=tuple(sources) or (DEFAULT_FROM,), targets=tuple(targets) or (DEFAULT_TO,),
+        kind=kind, sources=tuple(sources) or (DEFAULT_FROM,), targets=tuple(targets) or HEADLINE_TO,
         entities=entities, max_hops=max_hops, via=tuple(t.strip() for v in via for t in v.split(",") if t.strip()) or None,
         limit=limit, depth=depth, cap=cap, types=tuple(types) if types else None, flow_only=flow_only,
         claim_filter=claim_filter)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from coopgraph.cli.options import format_option, progress_bar, quiet_option, store_option
+from coopgraph.cli.options import STDIN_NAME, format_option, progress_bar, quiet_option, stdin_as_file, store_option
 from coopgraph.cli.output import output, table
 from coopgraph.cli.stores import open_cli_store, require_embedded
 from coopgraph.loaders.importers import IMPORTER_RECORDS, IMPORTERS, import_file
@@ -39,17 +39,21 @@ _TABLE_FORMATS = ("csv", "xlsx")
 @click.option("--doc-title", help="Title of that document (csv/xlsx; default: the file name).")
 @click.option("--doc-date", metavar="DATE", help="Date of that document (csv/xlsx; default: the file's modification date).")
 @click.option("--dry-run", is_flag=True, help="Validate and print the report, but write nothing.")
+@click.option("--explain", is_flag=True,
+              help="sipri: list every comment clause the rules did not understand (line, comment, clause); "
+                   "with --format csv/json/nl, those rows only.")
 @quiet_option
 @store_option
 @format_option
 def import_command(import_format, file, mapping_file, maps, sets, create, sheet, doc_id, doc_title, doc_date, dry_run,
-                   quiet, store_spec, fmt):
+                   explain, quiet, store_spec, fmt):
     """Import FILE in FORMAT into the store, through the same validation as 'load'.
 
     All or nothing: every problem is listed with its file, line or row, field
     and a fix, and the store is left as it was. The report lists the names that
     resolved to existing entities, the entities created, the names left
-    unresolved and the rows skipped, with reasons.
+    unresolved and the rows skipped, with reasons. FILE '-' reads standard
+    input (a csv/xlsx document is then named 'stdin' unless --doc-id says).
     """
     options = {}
     table_only = {"--mapping": mapping_file, "--map": maps, "--set": sets, "--create-entities": create,
@@ -64,16 +68,44 @@ def import_command(import_format, file, mapping_file, maps, sets, create, sheet,
         given = [name for name, value in table_only.items() if value]
         if given:
             raise click.UsageError(f"{', '.join(given)} only apply to csv and xlsx imports")
+    if explain and import_format != "sipri":
+        raise click.UsageError("--explain applies to sipri imports (the register's comments)")
     store = open_cli_store(store_spec)
-    with progress_bar("importing", quiet) as progress:
-        report = import_file(store, import_format, file, dry_run=dry_run, progress=progress, **options)
+    with stdin_as_file([file], _STDIN_SUFFIX[import_format]) as (path,), progress_bar("importing", quiet) as progress:
+        report = import_file(store, import_format, path, dry_run=dry_run, progress=progress, **options)
+    if str(file) == "-":
+        report.file = STDIN_NAME
+    if explain:
+        _print_explained(report, fmt, dry_run)
+        return
     _print_report(report, fmt, dry_run)
+
+
+#: the file type standard input ('-') is read as, by import format
+_STDIN_SUFFIX = {"csv": ".csv", "xlsx": ".xlsx", "sipri": ".csv", "ftm": ".json", "graphml": ".graphml", "json": ".json"}
 
 
 def _print_report(report: ImportReport, fmt: str, dry_run: bool) -> None:
     output(Report(report.name_rows(), columns=["what", "name", "id", "where", "why"],
                   document={**report.to_dict(), "store_counts": report.store_counts, "dry_run": dry_run}),
            fmt, text=lambda _: _report_text(report, dry_run))
+
+
+def _print_explained(report, fmt: str, dry_run: bool) -> None:
+    """The import's report, then every comment clause no rule understood (for csv/json/nl: those rows only)."""
+    rows = report.explain_rows()
+    if fmt != "table":
+        output(Report(rows, columns=["where", "comment", "clause"], empty="every comment clause was understood"), fmt)
+        return
+
+    def text(_) -> str:
+        head = _report_text(report, dry_run)
+        if not rows:
+            return head + "\n\nevery comment clause was understood"
+        clauses = f"{len(rows)} comment clause(s) in {len({r['where'] for r in rows})} row(s) the rules did not understand"
+        return f"{head}\n\n{clauses} (their deals are imported; nothing was read from these clauses):\n" + table(rows)
+
+    output(Report(rows, columns=["where", "comment", "clause"]), fmt, text=text)
 
 
 def _report_text(report: ImportReport, dry_run: bool) -> str:
@@ -84,6 +116,12 @@ def _report_text(report: ImportReport, dry_run: bool) -> str:
     deals = f", {counts['deals']} deal(s)" if counts.get("deals") else ""
     echo(f"{verb} {report.file} ({report.importer}): {report.rows} record(s) -> {counts.get('documents', 0)} "
                f"document(s), {counts.get('entities', 0)} new or updated entities{deals}, {counts.get('claims', 0)} claims")
+    read = getattr(report, "comment_counts", None)
+    if read is not None:
+        found = ", ".join(f"{n} {kind}" for kind, n in sorted(read.items())) or "nothing to claim"
+        left = len(report.unexplained)
+        echo(f"from the comments: {found}" + (f"; {left} clause(s) not understood ('--explain' lists them)"
+                                               if left else ""))
     if report.store_counts:
         totals = report.store_counts
         echo(f"store now holds {totals['documents']} documents, {totals['entities']} entities, "

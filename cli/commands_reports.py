@@ -7,27 +7,36 @@ import textwrap
 import click
 
 from coopgraph.cli.chain_text import chains_text, steps_text
-from coopgraph.cli.options import filter_options, format_option, plot_option, store_option, type_option
+from coopgraph.cli.options import (
+    check_relations, check_selectors, check_types, filter_options, format_option, plot_option, store_option, type_option,
+)
 from coopgraph.cli.output import output, short_citation, table
 from coopgraph.cli.stores import open_cli_store
+from coopgraph.queries.headline import HEADLINE_FROM, HEADLINE_LIMIT, HEADLINE_TO
 from coopgraph.queries import (
     MEASURES, brokers as brokers_query, centrality as centrality_query, chains as chains_query,
     impact as impact_query, lineage as lineage_query, neighbours as neighbours_query, paths as paths_query,
     timeline as timeline_query, timeline_counts,
 )
 
-DEFAULT_FROM = "country:Russia"
+DEFAULT_FROM = HEADLINE_FROM
 DEFAULT_TO = "org:PLA"
+#: where the headline's chains end, and how many it lists (coopgraph.queries.headline)
+CHAINS_DEFAULT_TO = HEADLINE_TO
+CHAINS_DEFAULT_LIMIT = HEADLINE_LIMIT
 SELECTOR_HELP = ("an entity (id, name, alias), type:TYPE[,TYPE], country:STATE (its bodies, firms and their products), "
                  "org:ORG (it and its parts and programmes), or * ; join terms with & to intersect; repeat to unite")
 
 
 @click.command()
-@click.option("--from", "sources", multiple=True, metavar="SELECTOR", help=f"Where chains start (default {DEFAULT_FROM}): {SELECTOR_HELP}.")
-@click.option("--to", "targets", multiple=True, metavar="SELECTOR", help=f"Where chains end (default {DEFAULT_TO}).")
+@click.option("--from", "sources", multiple=True, callback=check_selectors, metavar="SELECTOR", help=f"Where chains start (default {DEFAULT_FROM}): {SELECTOR_HELP}.")
+@click.option("--to", "targets", multiple=True, callback=check_selectors, metavar="SELECTOR",
+              help=f"Where chains end (default {' and '.join(CHAINS_DEFAULT_TO)}: the PLA, its parts and their "
+                   "programmes, and every Chinese programme; a delivery to China stands in for the PLA).")
 @click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True, help="Longest chain.")
-@click.option("--via", multiple=True, metavar="TYPE[,TYPE]", help="Entity types a chain may pass through (default: all but state, which would join unrelated flows).")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most chains to list.")
+@click.option("--via", multiple=True, callback=check_types, metavar="TYPE[,TYPE]", help="Entity types a chain may pass through (default: all but state, which would join unrelated flows).")
+@click.option("--limit", type=click.IntRange(1), default=CHAINS_DEFAULT_LIMIT, show_default=True,
+              help="Most chains to list (the last line says how many more were found).")
 @click.option("--quotes", is_flag=True, help="Print every citation's quote under its chain (table format).")
 @filter_options
 @plot_option
@@ -38,7 +47,10 @@ def chains(sources, targets, max_hops, via, limit, quotes, claim_filter, plot_pa
 
     Follows flow relations in their direction, hop by hop, each hop no earlier
     than the one before. Shortest and strongest (weakest-link confidence) first.
-    With no options: Russian technologies to the PLA and its programmes.
+    With no options: Russian technologies to the PLA and to Chinese programmes
+    (--from country:Russia --to org:PLA --to "country:China&type:program"), such as
+    the AL-31FN engines for the J-10 that the bundled SIPRI register names; a
+    delivery to China itself counts as reaching the PLA when nothing else does.
 
     \b
     Examples:
@@ -48,12 +60,12 @@ def chains(sources, targets, max_hops, via, limit, quotes, claim_filter, plot_pa
     """
     store = open_cli_store(store_spec)
     via_types = [t.strip() for v in via for t in v.split(",") if t.strip()] or None
-    result = chains_query(store.graph(), list(sources) or [DEFAULT_FROM], list(targets) or [DEFAULT_TO],
+    result = chains_query(store.graph(), list(sources) or [DEFAULT_FROM], list(targets) or list(CHAINS_DEFAULT_TO),
                           claim_filter=claim_filter, max_hops=max_hops, via=via_types, limit=limit)
     if plot_path:
         drawn = plot_chains_file(result.chains, plot_path)
         click.echo(f"drew {drawn} arc(s) to {plot_path}", err=True)
-    output(result, fmt, text=lambda r: chains_text(r.chains, r.truncated, quotes, r.found, r.complete))
+    output(result, fmt, text=lambda r: chains_text(r.chains, r.truncated, quotes, r.found, r.complete, r.documents))
 
 
 def plot_chains_file(chains_rows, path):
@@ -117,8 +129,8 @@ def centrality(measure, top, flow_only, k, types, claim_filter, store_spec, fmt)
 
 
 @click.command()
-@click.option("--from", "sources", multiple=True, metavar="SELECTOR", help="Suppliers (default: those with flows out and none in).")
-@click.option("--to", "targets", multiple=True, metavar="SELECTOR", help="Recipients (default: those with flows in and none out).")
+@click.option("--from", "sources", multiple=True, callback=check_selectors, metavar="SELECTOR", help="Suppliers (default: those with flows out and none in).")
+@click.option("--to", "targets", multiple=True, callback=check_selectors, metavar="SELECTOR", help="Recipients (default: those with flows in and none out).")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True)
 @filter_options
 @store_option
@@ -131,8 +143,8 @@ def brokers(sources, targets, top, claim_filter, store_spec, fmt):
 
 @click.command()
 @click.argument("remove", nargs=-1, required=True)
-@click.option("--from", "sources", multiple=True, metavar="SELECTOR", help=f"Suppliers (default {DEFAULT_FROM}).")
-@click.option("--to", "targets", multiple=True, metavar="SELECTOR", help=f"Recipients (default {DEFAULT_TO}).")
+@click.option("--from", "sources", multiple=True, callback=check_selectors, metavar="SELECTOR", help=f"Suppliers (default {DEFAULT_FROM}).")
+@click.option("--to", "targets", multiple=True, callback=check_selectors, metavar="SELECTOR", help=f"Recipients (default {DEFAULT_TO}).")
 @click.option("--max-hops", type=click.IntRange(1, 12), default=4, show_default=True)
 @filter_options
 @store_option
@@ -160,7 +172,7 @@ def _impact_text(report) -> str:
 
 @click.command()
 @click.argument("entity", required=False)
-@click.option("--relation", "relations", multiple=True, metavar="REL[,REL]", help="Only these relation types.")
+@click.option("--relation", "relations", multiple=True, callback=check_relations, metavar="REL[,REL]", help="Only these relation types.")
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True, help="Period for the counts.")
 @click.option("--counts", is_flag=True, help="Print counts per period and relation type instead of the claims.")
 @type_option
@@ -213,8 +225,11 @@ def lineage(entity, depth, claim_filter, store_spec, fmt):
 
 
 def _lineage_text(report) -> str:
-    rows = [{**row, "cited": "; ".join(dict.fromkeys(short_citation(c) for c in row["citations"]))} for row in report.rows]
-    return table(rows, ["depth", "direction", "statement", "when", "status", "cited"])
+    # "Su-30 is an ancestor of J-11", never of the entity asked about: each row says whose relative it is
+    rows = [{"depth": row["depth"], "design": row["entity_name"], "is": f"{row['direction']} of", "of": row["from_name"],
+             "claim": row["statement"], "when": row["when"], "status": row["status"],
+             "cited": "; ".join(dict.fromkeys(short_citation(c) for c in row["citations"]))} for row in report.rows]
+    return table(rows)
 
 
 COMMANDS = [chains, path, neighbours, centrality, brokers, impact, timeline, lineage]

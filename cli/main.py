@@ -8,25 +8,54 @@ and exit status 1 here, at the edge; usage errors exit with status 2.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 
 import click
 
 from coopgraph import __version__
-from coopgraph.graph.errors import CoopgraphError
+from coopgraph.graph.errors import CoopgraphError, describe_fault
 
 
 class CoopgraphGroup(click.Group):
-    """A group that turns library errors into ``click.ClickException``."""
+    """A group that turns library errors into ``click.ClickException``.
+
+    Faults of the machine that reach this far (a full disk, a permission, a
+    read-only file system, memory) end the same way: one line and exit status 1,
+    never a traceback.
+    """
 
     def invoke(self, ctx: click.Context):
+        from coopgraph.graph import sqlite_store
+
+        sqlite_store.on_lock_wait = _say_waiting
         try:
             return super().invoke(ctx)
         except CoopgraphError as exc:
+            _quiet_teardown()
             raise click.ClickException(str(exc)) from None
         except BrokenPipeError:  # `coopgraph ... | head`
             sys.stderr.close()
             ctx.exit(0)
+        except (OSError, sqlite3.Error) as exc:
+            _quiet_teardown()
+            raise click.ClickException(describe_fault(exc)) from None
+        except MemoryError:
+            raise click.ClickException("out of memory; nothing was written. Split the input into smaller files, "
+                                       "or run on a machine with more memory") from None
+        except RecursionError:
+            raise click.ClickException("the input is nested too deeply to process; nothing was written. "
+                                       "Flatten it (see docs/dataset-format.md, limits)") from None
+
+
+def _quiet_teardown() -> None:
+    """After a failure is reported, objects the failed writer left half-closed (openpyxl's zip file after a
+    full disk, say) complain as they are collected; their complaint is the failure already said in one line."""
+    sys.unraisablehook = lambda unraisable: None
+
+
+def _say_waiting(path) -> None:
+    click.echo(f"waiting for another coopgraph process to finish writing {path} ...", err=True)
 
 
 @click.group(cls=CoopgraphGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

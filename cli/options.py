@@ -34,7 +34,10 @@ def store_option(func):
     @functools.wraps(func)
     def wrapper(*args, store_file, backend, uri, user, database, **kwargs):
         from coopgraph.cli.stores import StoreSpec
+        from coopgraph.graph import names
 
+        # a name taken for an entity it does not name exactly ("Sukhoi" -> Su-57) is said, on standard error
+        names.on_inexact_match = lambda *match: click.echo(names.inexact_note(*match), err=True)
         return func(*args, store_spec=StoreSpec(store_file, backend, uri, user, database), **kwargs)
 
     for option in reversed(options):
@@ -43,15 +46,27 @@ def store_option(func):
 
 
 def format_option(func):
-    """``--format table|json|csv``."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="Output format: a table for people, JSON or CSV for programs.",
-    )(func)
+    """``--format table|json|csv|nl`` and its shortcuts ``--json``, ``--csv``, ``--nl`` (as sqlite-utils spells them)."""
+    options = [
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                     help="Output format: a table for people (default); JSON, CSV or JSON lines (nl) for programs."),
+        click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
+        click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv."),
+        click.option("--nl", "as_nl", is_flag=True, help="Same as --format nl: one JSON object a line."),
+    ]
+
+    @functools.wraps(func)
+    def wrapper(*args, fmt, as_json, as_csv, as_nl, **kwargs):
+        chosen = [name for name, flag in (("json", as_json), ("csv", as_csv), ("nl", as_nl)) if flag]
+        if fmt is not None:
+            chosen.append(fmt)
+        if len(set(chosen)) > 1:
+            raise click.UsageError(f"choose one output format, not {' and '.join(dict.fromkeys(chosen))}")
+        return func(*args, fmt=chosen[0] if chosen else "table", **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
 
 
 def filter_options(func):
@@ -107,13 +122,8 @@ def type_option(func):
     """``--type TYPE`` (repeatable, comma-separated) checked against the schema."""
 
     def check(ctx, param, values):
-        from coopgraph.graph.schema import load_schema
-
         out = [t.strip() for value in values for t in value.split(",") if t.strip()]
-        known = load_schema().entity_types
-        for t in out:
-            if t not in known:
-                raise click.BadParameter(f"unknown entity type '{t}'; use one of {', '.join(known)}")
+        _schema_check("type", out)
         return out or None
 
     return click.option("--type", "types", multiple=True, callback=check, metavar="TYPE[,TYPE]",
@@ -153,3 +163,75 @@ def progress_bar(label: str, quiet: bool = False):
         yield progress
     finally:
         close()
+
+
+STDIN_NAME = "<stdin>"
+
+
+@contextlib.contextmanager
+def stdin_as_file(paths, suffix: str | None = None):
+    """Yield ``paths`` with ``-`` replaced by a temporary file holding standard input (sqlite-utils style).
+
+    ``suffix`` names the file type (``.csv`` for a CSV import); by default the input
+    is JSON when it starts with ``{`` or ``[`` and YAML otherwise. Problems found in
+    it name ``<stdin>``, never the temporary file, which is removed afterwards.
+    """
+    import dataclasses
+    import tempfile
+
+    from coopgraph.graph.errors import ValidationError
+
+    paths = list(paths)
+    if not any(str(p) == "-" for p in paths):
+        yield paths
+        return
+    if sum(str(p) == "-" for p in paths) > 1:
+        raise click.UsageError("'-' (standard input) can be given once")
+    data = sys.stdin.buffer.read()
+    if suffix is None:
+        suffix = ".json" if data.lstrip()[:1] in (b"{", b"[") else ".yaml"
+    with tempfile.TemporaryDirectory(prefix="coopgraph-stdin-") as folder:
+        temp = Path(folder) / f"stdin{suffix}"
+        temp.write_bytes(data)
+        try:
+            yield [temp if str(p) == "-" else p for p in paths]
+        except ValidationError as exc:
+            problems = [dataclasses.replace(p, file=STDIN_NAME) if p.file == str(temp) else p for p in exc.problems]
+            raise ValidationError(problems) from None
+
+
+# -- names from the schema are usage: a mistyped type or relation exits 2, like a mistyped option -----------
+
+def _schema_check(kind: str, names) -> None:
+    from coopgraph.graph.errors import SchemaError
+    from coopgraph.graph.schema import load_schema
+
+    schema = load_schema()
+    for name in names:
+        try:
+            schema.entity_type(name) if kind == "type" else schema.relation(name)
+        except SchemaError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+
+def check_types(ctx, param, values):
+    """Callback: ``--via TYPE[,TYPE]`` names entity types of the schema."""
+    _schema_check("type", [t.strip() for v in values for t in v.split(",") if t.strip()])
+    return values
+
+
+def check_relations(ctx, param, values):
+    """Callback: ``--relation REL[,REL]`` names relation types of the schema."""
+    _schema_check("relation", [r.strip() for v in values for r in v.split(",") if r.strip()])
+    return values
+
+
+def check_selectors(ctx, param, values):
+    """Callback: the ``type:`` terms of selectors (``--from``, ``--to``) name entity types of the schema."""
+    for value in values:
+        for alternative in value.split("|"):
+            for term in alternative.split("&"):
+                kind, _, rest = term.strip().partition(":")
+                if kind == "type" and rest:
+                    _schema_check("type", [t.strip() for t in rest.split(",") if t.strip()])
+    return values

@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
+import sys
+import textwrap
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 import click
@@ -35,37 +38,84 @@ def cell_text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, width: int | None = None) -> str:
-    """Render rows as an aligned text table that fits ``width`` columns.
+_ID = re.compile(r"^[a-z][a-z0-9_]*:\S+$")
 
-    The widest columns are shortened (ending in ``…``) until the table fits.
+
+def terminal_width() -> int | None:
+    """The width of the terminal standard output is, or ``None`` when it is a pipe or a file.
+
+    Output that is not a terminal is never shortened nor wrapped: a table written to a
+    file or piped to ``grep`` keeps every character.
+    """
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _is_id_column(texts: Sequence[str]) -> bool:
+    return any(_ID.match(text) for text in texts if text)
+
+
+def _wrap_cell(text: str, size: int) -> list[str]:
+    # words are never cut (an id, a name with hyphens stays whole); a word longer than the column overflows it
+    return textwrap.wrap(text, width=max(size, 1), break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, width: int | None = None) -> str:
+    """Render rows as an aligned text table; nothing is ever cut.
+
+    ``width`` (default: the terminal's when standard output is one, else no limit)
+    is met by wrapping the widest text columns onto more lines, at spaces; columns
+    holding ids (``firm:rostec``) and single words are never narrowed, so an id
+    can always be copied into the next command.
 
     >>> print(table([{"id": "firm:rostec", "name": "Rostec"}]))
     id           name
     -----------  ------
     firm:rostec  Rostec
+    >>> print(table([{"id": "firm:rostec", "name": "State Corporation Rostec"}], width=30))
+    id           name
+    -----------  -----------------
+    firm:rostec  State Corporation
+                 Rostec
     """
     if not rows:
         return "(no rows)"
     columns = list(columns or rows[0].keys())
-    width = width or shutil.get_terminal_size((80, 24)).columns
+    width = width if width is not None else terminal_width()
     cells = [[cell_text(row.get(col)) for col in columns] for row in rows]
     widths = [max([len(col)] + [len(r[i]) for r in cells]) for i, col in enumerate(columns)]
-    budget = width - 2 * (len(columns) - 1)
-    floor = [min(max(len(col), 6), widths[i]) for i, col in enumerate(columns)]
-    while sum(widths) > budget:
-        widest = max(range(len(widths)), key=lambda i: widths[i] - floor[i])
-        if widths[widest] <= floor[widest]:
-            break
-        widths[widest] -= 1
+    if width:
+        budget = width - 2 * (len(columns) - 1)
+        floor = []
+        for i, col in enumerate(columns):
+            texts = [r[i] for r in cells]
+            if _is_id_column(texts):
+                floor.append(widths[i])
+            else:
+                longest_word = max((len(w) for t in texts + [col] for w in t.split()), default=1)
+                floor.append(min(widths[i], max(longest_word, min(len(col), 12))))
+        while sum(widths) > budget:
+            # narrow the widest column that can still give, so the wrapped columns end up alike
+            shrinkable = [i for i in range(len(widths)) if widths[i] > floor[i]]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda i: widths[i])
+            widths[widest] -= 1
 
-    def fit(text: str, size: int) -> str:
-        return text if len(text) <= size else text[: max(size - 1, 0)] + "…"
+    def block(texts: Sequence[str]) -> list[str]:
+        wrapped = [_wrap_cell(text, widths[i]) if len(text) > widths[i] else [text] for i, text in enumerate(texts)]
+        height = max(len(w) for w in wrapped)
+        return ["  ".join((w[n] if n < len(w) else "").ljust(widths[i]) for i, w in enumerate(wrapped)).rstrip()
+                for n in range(height)]
 
-    lines = ["  ".join(fit(col, widths[i]).ljust(widths[i]) for i, col in enumerate(columns)).rstrip()]
+    lines = block(columns)
     lines.append("  ".join("-" * w for w in widths))
     for row in cells:
-        lines.append("  ".join(fit(text, widths[i]).ljust(widths[i]) for i, text in enumerate(row)).rstrip())
+        lines.extend(block(row))
     return "\n".join(lines)
 
 

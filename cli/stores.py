@@ -39,7 +39,7 @@ def open_cli_store(spec: StoreSpec | None) -> Store:
     if spec.is_bolt:
         store = open_bolt_store(spec)
         if not store.exists():
-            raise StoreError(f"the Neo4j database at {spec.uri} holds no coopgraph graph yet; "
+            raise StoreError(f"the Neo4j database at {store.uri} holds no coopgraph graph yet; "
                              "run 'coopgraph load --backend neo4j --replace' or 'coopgraph push' first")
         return store
     store = open_or_build(spec.path)

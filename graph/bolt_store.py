@@ -10,7 +10,13 @@ every value travels as a parameter. A failed batch raises :class:`BatchError` na
 rows it held; re-running the load completes it.
 
 The password is never an argument on a command line: the CLI reads it from
-``$NEO4J_PASSWORD``.
+``$NEO4J_PASSWORD`` (or from the URI's ``user:password@``), and it is never
+printed: URIs are shown with ``***`` for it, and errors are scrubbed of it.
+
+Every exchange with the server is bounded in time (:class:`Timeouts`): the
+connection (TCP connect, Bolt handshake and login), each statement, and the
+whole session (an overall deadline). A server that accepts the connection and
+never answers is reported within them, with what to check.
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ import atexit
 import contextlib
 import json
 import os
+import queue
+import threading
+import time
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -33,6 +43,164 @@ from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.graph.store import Store
 
 DEFAULT_BATCH = 1000
+#: URI schemes the official driver speaks Bolt with
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+_what_to_check = ("check the URI's scheme (bolt:// or neo4j://) and port (the server's Bolt port, 7687 by default; not the "
+          "browser's 7474), that the server is up and speaks Bolt, and the credentials (--user or $NEO4J_USER, "
+          "$NEO4J_PASSWORD)")
+
+
+class BoltUnavailableError(StoreError):
+    """The server could not be reached, did not answer in time, or refused the login: nothing was sent or read."""
+
+
+class BoltTimeoutError(BoltUnavailableError):
+    """The server did not answer within a time-out or the overall deadline."""
+
+
+class BoltAuthError(BoltUnavailableError):
+    """The server refused the credentials."""
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long to wait for a Bolt server, in seconds (docs/reliability.md).
+
+    ``connect`` bounds opening a connection (TCP connect, Bolt handshake and login);
+    ``query`` bounds one statement, from sending it to its last row; ``deadline`` bounds
+    everything one store does, from its first exchange (``None``: no overall bound).
+    The environment overrides the defaults: ``$COOPGRAPH_BOLT_CONNECT_TIMEOUT``,
+    ``$COOPGRAPH_BOLT_QUERY_TIMEOUT``, ``$COOPGRAPH_BOLT_DEADLINE`` (``0``: none).
+
+    >>> Timeouts.from_env({"COOPGRAPH_BOLT_CONNECT_TIMEOUT": "2.5", "COOPGRAPH_BOLT_DEADLINE": "0"})
+    Timeouts(connect=2.5, query=300.0, deadline=None)
+    """
+
+    connect: float = 15.0
+    query: float = 300.0
+    deadline: float | None = 3600.0
+
+    @classmethod
+    def from_env(cls, environ: Any = None) -> "Timeouts":
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field, name in (("connect", "COOPGRAPH_BOLT_CONNECT_TIMEOUT"), ("query", "COOPGRAPH_BOLT_QUERY_TIMEOUT"),
+                            ("deadline", "COOPGRAPH_BOLT_DEADLINE")):
+            text = environ.get(name)
+            if text is None or not text.strip():
+                continue
+            try:
+                seconds = float(text)
+            except ValueError:
+                raise StoreError(f"${name} is '{text}', not a number of seconds") from None
+            if seconds < 0 or seconds != seconds:
+                raise StoreError(f"${name} is '{text}'; give a positive number of seconds")
+            values[field] = None if field == "deadline" and seconds == 0 else seconds
+        return cls(**values)
+
+
+def redact_uri(uri: str | None) -> str:
+    """``uri`` with any password in it replaced by ``***``, for messages.
+
+    >>> redact_uri("bolt://neo4j:s3cret@db.example:7687")
+    'bolt://neo4j:***@db.example:7687'
+    >>> redact_uri("bolt://localhost:7687")
+    'bolt://localhost:7687'
+    """
+    if not uri:
+        return "the Bolt server"
+    try:
+        parts = urllib.parse.urlsplit(uri)
+    except ValueError:
+        return "<an unreadable URI>"
+    if parts.password is None and "@" not in parts.netloc:
+        return uri
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    login = f"{user}:***" if parts.password is not None else (user or "***")
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{login}@{host}"))
+
+
+def split_uri(uri: str | None) -> tuple[str, str | None, str | None]:
+    """``(uri without credentials, user, password)``; refuses what is not a Bolt URI.
+
+    The driver takes no credentials in a Bolt URI, and echoes the URI in its error,
+    so they are taken out here and passed as the login instead.
+
+    >>> split_uri("bolt://reader:pw@localhost:7687")
+    ('bolt://localhost:7687', 'reader', 'pw')
+    >>> split_uri("http://localhost:7474")
+    Traceback (most recent call last):
+    ...
+    coopgraph.graph.errors.StoreError: --uri http://localhost:7474 is not a Bolt URI: ...
+    """
+    if not uri:
+        raise StoreError("no Bolt URI: pass --uri or set $NEO4J_URI")
+    try:
+        parts = urllib.parse.urlsplit(uri.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise StoreError(f"--uri {redact_uri(uri)} is not a valid URI ({exc}); write it as bolt://HOST:7687") from None
+    scheme = parts.scheme.lower()
+    if scheme not in BOLT_SCHEMES:
+        said = f"its scheme is '{scheme}'" if scheme else "it has no scheme"
+        why = " (http(s) is the browser's port, and this driver needs Bolt)" if scheme in ("http", "https") else ""
+        raise StoreError(f"--uri {redact_uri(uri)} is not a Bolt URI: {said}{why}; use bolt://HOST:7687, or neo4j://, "
+                         "bolt+s:// or neo4j+s:// for a cluster or TLS")
+    if not parts.hostname:
+        raise StoreError(f"--uri {redact_uri(uri)} names no host; write it as {scheme}://HOST:7687")
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    netloc = host if port is None else f"{host}:{port}"
+    clean = urllib.parse.urlunsplit((scheme, netloc, parts.path, parts.query, parts.fragment))
+    user = urllib.parse.unquote(parts.username) if parts.username else None
+    password = urllib.parse.unquote(parts.password) if parts.password is not None else None
+    return clean, user, password
+
+
+def _scrub(text: str, *secrets: str | None) -> str:
+    """``text`` with every secret replaced by ``***``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+            quoted = urllib.parse.quote(secret, safe="")
+            if quoted != secret:
+                text = text.replace(quoted, "***")
+    return text
+
+
+class _Worker:
+    """One daemon thread that runs the driver's calls, so that the caller can stop waiting.
+
+    The driver has no client-side read time-out once a connection is up; a call that
+    outlives its time-out is abandoned (its thread is a daemon: it never holds the
+    process open) and the worker is replaced.
+    """
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name="coopgraph-bolt", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            job = self.jobs.get()
+            fn, box, done = job
+            try:
+                box["value"] = fn()
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+            finally:
+                done.set()
+
+    def call(self, fn: Callable[[], Any], timeout: float) -> tuple[bool, Any]:
+        """``(True, result)``, or ``(False, None)`` when ``fn`` did not finish within ``timeout`` seconds."""
+        box: dict[str, Any] = {}
+        done = threading.Event()
+        self.jobs.put((fn, box, done))
+        if not done.wait(max(timeout, 0.0)):
+            return False, None
+        if "error" in box:
+            raise box["error"]
+        return True, box.get("value")
 
 
 class BatchError(StoreError):
@@ -166,28 +334,47 @@ def statements(schema: Schema | None = None) -> dict[str, str]:
 
 
 _DRIVERS: dict[tuple, Any] = {}
+_WORKER: "_Worker | None" = None
 
 
-def connect(uri: str | None, user: str | None = None, password: str | None = None) -> Any:
+def connect(uri: str | None, user: str | None = None, password: str | None = None,
+            timeouts: Timeouts | None = None) -> Any:
     """An official ``neo4j`` driver for ``uri``, one per server and credentials, closed at exit.
 
     Sharing one driver per server keeps its connection pool for every store a
     process opens; with no password the connection is made without auth.
+    Credentials in the URI (``bolt://user:password@host``) are used as the login
+    unless ``user``/``password`` are given. Creating a driver sends nothing.
     """
-    if not uri:
-        raise StoreError("no Bolt URI: pass --uri or set $NEO4J_URI")
+    uri, uri_user, uri_password = split_uri(uri)
+    user = uri_user or user
+    password = password if password else uri_password
     key = (uri, user, password)
     if key not in _DRIVERS:
+        import logging
+
         import neo4j
 
+        # the driver logs its retries as warnings; with no logging set up Python would print them on standard
+        # error beside coopgraph's own one-line error (an application that configures logging still gets them)
+        logging.getLogger("neo4j").addHandler(logging.NullHandler())
+        timeouts = timeouts or Timeouts.from_env()
         auth = (user or "neo4j", password) if password else None
         try:
-            _DRIVERS[key] = neo4j.GraphDatabase.driver(uri, auth=auth)
+            _DRIVERS[key] = neo4j.GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=timeouts.connect,
+                connection_acquisition_timeout=timeouts.connect, max_transaction_retry_time=timeouts.connect)
         except Exception as exc:
-            raise StoreError(f"cannot connect to {uri}: {exc}") from None
+            raise StoreError(f"cannot use {redact_uri(uri)}: {_scrub(str(exc), password, uri_password)}") from None
         if len(_DRIVERS) == 1:
             atexit.register(_close_drivers)
     return _DRIVERS[key]
+
+
+def _forget_driver(driver: Any) -> None:
+    """Drop a driver whose connection hangs: it is not closed (closing could wait on the hung call)."""
+    for key in [k for k, d in _DRIVERS.items() if d is driver]:
+        del _DRIVERS[key]
 
 
 def _close_drivers() -> None:
@@ -247,28 +434,95 @@ class BoltStore(Store):
     def __init__(self, uri: str | None = None, *, user: str | None = None, password: str | None = None,
                  database: str | None = None, driver: Any = None, dialect: str | None = None,
                  batch_size: int = DEFAULT_BATCH, progress: Callable[[int, int, str], None] | None = None,
-                 schema: Schema | None = None):
-        self.uri = uri
+                 schema: Schema | None = None, timeouts: Timeouts | None = None):
+        self.uri = redact_uri(uri) if uri else None   # shown in messages: never with a password
         self.database = database
         self.batch_size = batch_size
         self.progress = progress
         self.schema = schema or load_schema()
         deal_label(self.schema), deal_item_type(self.schema)  # the model's own names must not clash with the schema's
-        self.driver = driver if driver is not None else connect(uri, user, password)
+        self.timeouts = timeouts or Timeouts.from_env()
+        self._secrets = (password, split_uri(uri)[2] if uri else None)
+        self._user = (split_uri(uri)[1] if uri else None) or user or "neo4j"
+        self._password_given = bool(password or self._secrets[1])
+        self.driver = driver if driver is not None else connect(uri, user, password, self.timeouts)
+        self._verified = driver is not None   # a driver handed in is the caller's, already in use
         self._dialect = DIALECTS[dialect] if dialect else None
+        self._started: float | None = None
 
     # -- plumbing ----------------------------------------------------------------
+    def _call(self, fn: Callable[[], Any], limit: float, what: str) -> Any:
+        """Run ``fn`` (a driver call) for at most ``limit`` seconds and what is left of the deadline."""
+        now = time.monotonic()
+        if self._started is None:
+            self._started = now
+        timeout, which = limit, what
+        if self.timeouts.deadline is not None:
+            left = self._started + self.timeouts.deadline - now
+            if left < timeout:
+                timeout, which = left, f"the overall deadline of {self.timeouts.deadline:g} s ($COOPGRAPH_BOLT_DEADLINE)"
+        if timeout <= 0:
+            raise BoltTimeoutError(f"{self.uri}: {which} has passed; nothing more was sent")
+        global _WORKER
+        if _WORKER is None:
+            _WORKER = _Worker()
+        try:
+            finished, value = _WORKER.call(fn, timeout)
+        except Exception as exc:
+            raise self._error(exc) from None
+        if not finished:
+            _WORKER = None  # it is stuck in the driver: the next call gets a new one
+            _forget_driver(self.driver)
+            raise BoltTimeoutError(f"no answer from {self.uri} within {timeout:g} s ({which}); {_what_to_check}")
+        return value
+
+    def _error(self, exc: Exception) -> StoreError:
+        """The one-line error for a driver exception, scrubbed of the password."""
+        import neo4j.exceptions as errors
+
+        detail = " ".join(_scrub(f"{type(exc).__name__}: {exc}", *self._secrets).split())  # one line
+        if isinstance(exc, errors.AuthError):
+            return BoltAuthError(f"{self.uri} refused the login of user '{self._user}' ({' '.join(_scrub(str(exc), *self._secrets).split())}); "
+                                 "check --user or $NEO4J_USER and $NEO4J_PASSWORD")
+        if isinstance(exc, (errors.ServiceUnavailable, errors.SessionExpired, OSError)) or (
+                isinstance(exc, errors.DriverError) and not isinstance(exc, errors.ResultError)):
+            late = any(word in detail.lower() for word in ("deadline", "timed out", "timeout"))
+            within = (f" within the connection time-out of {self.timeouts.connect:g} s ($COOPGRAPH_BOLT_CONNECT_TIMEOUT)"
+                      if late else "")
+            return BoltUnavailableError(f"cannot talk to {self.uri}{within} ({detail}); {_what_to_check}")
+        return StoreError(f"{self.uri}: {detail}")
+
+    def _verify(self) -> None:
+        """The first exchange: open a connection and log in, under the connection time-out."""
+        if not self._verified:
+            self._call(self.driver.verify_connectivity, 2 * self.timeouts.connect + 1,
+                       f"the connection time-out of {self.timeouts.connect:g} s ($COOPGRAPH_BOLT_CONNECT_TIMEOUT)")
+            self._verified = True
+
     def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
         # One auto-commit transaction a statement: each batch commits on its own, so a failed
         # batch leaves the earlier ones and a re-run completes the load (MERGE on ids).
         # (Managed transactions cost FalkorDB ~40 ms a round trip against ~1 ms for these.)
         if params and self._dialect is not None:
             params = {k: self._dialect.prepare(v) for k, v in params.items()}
-        try:
-            with self.driver.session(**({"database": self.database} if self.database else {})) as session:
+        if not self._verified:
+            try:
+                self._verify()
+            except StoreError as exc:
+                if type(exc) is StoreError and self._password_given:
+                    # FalkorDB (no logins) answers any login with a generic error; so may a server that refuses it
+                    raise BoltAuthError(f"{self.uri} refused the session with a login ({exc}); if the server takes "
+                                        "no login (FalkorDB), unset $NEO4J_PASSWORD; otherwise check --user or "
+                                        "$NEO4J_USER and $NEO4J_PASSWORD") from None
+                raise
+        session_options = {"database": self.database} if self.database else {}
+
+        def run() -> list[dict[str, Any]]:
+            with self.driver.session(**session_options) as session:
                 return [record.data() for record in session.run(query, params)]
-        except Exception as exc:
-            raise StoreError(f"{self.uri or 'Bolt server'}: {type(exc).__name__}: {exc}") from None
+
+        return self._call(run, self.timeouts.query,
+                          f"the statement time-out of {self.timeouts.query:g} s ($COOPGRAPH_BOLT_QUERY_TIMEOUT)")
 
     def run_cypher(self, statement: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run a read query (a pack query, say) and return its rows as dicts."""
@@ -280,6 +534,8 @@ class BoltStore(Store):
             try:
                 self._run(DETECT_NEO4J)
                 self._dialect = NEO4J
+            except BoltUnavailableError:
+                raise
             except StoreError:
                 self._dialect = FALKORDB
         return self._dialect
@@ -294,6 +550,8 @@ class BoltStore(Store):
         for statement in self.dialect.constraints:
             try:
                 self._run(statement)
+            except BoltUnavailableError:
+                raise
             except StoreError:
                 if self.dialect is NEO4J:  # IF NOT EXISTS makes a repeat harmless there, so this is real
                     raise
@@ -396,6 +654,8 @@ class BoltStore(Store):
                 self._run(statement, **rows)
             else:
                 self._run(statement, rows=rows)
+        except BoltUnavailableError:
+            raise  # nothing to do with the rows: say what to check instead
         except StoreError as exc:
             raise BatchError(what, ids, exc) from None
 

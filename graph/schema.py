@@ -94,14 +94,14 @@ class Schema:
         try:
             return self.entity_types[name]
         except KeyError:
-            raise SchemaError(f"unknown entity type '{name}'; known: {', '.join(sorted(self.entity_types))}") from None
+            raise SchemaError(_unknown("entity type", name, self.entity_types)) from None
 
     def relation(self, name: str) -> RelationType:
         """Return the relation type called ``name`` or raise :class:`SchemaError`."""
         try:
             return self.relation_types[name]
         except KeyError:
-            raise SchemaError(f"unknown relation type '{name}'; known: {', '.join(sorted(self.relation_types))}") from None
+            raise SchemaError(_unknown("relation type", name, self.relation_types)) from None
 
     def type_for_prefix(self, prefix: str) -> EntityType | None:
         """The entity type whose ids start with ``prefix:``, if any."""
@@ -216,6 +216,19 @@ def _load(extensions: tuple[str, ...]) -> Schema:
     for path in extensions:
         schema.extend(_read_yaml(Path(path)), path)
     return schema
+
+
+def _unknown(what: str, name: str, known) -> str:
+    """One line: the name is unknown, the closest known one, and where the list is.
+
+    >>> _unknown("entity type", "frim", ["firm", "state"])
+    "unknown entity type 'frim' (did you mean 'firm'?); 'coopgraph schema' lists them"
+    """
+    from coopgraph.graph.names import did_you_mean
+
+    guess = did_you_mean(name, known)
+    hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+    return f"unknown {what} '{name}'{hint}; 'coopgraph schema' lists them"
 
 
 def load_schema(*extensions: str | os.PathLike) -> Schema:

@@ -4,20 +4,33 @@ SQLite (standard library) keeps documents, entities, claims and citations in
 plain tables a user can inspect with ``sqlite3``. A load that adds to the store
 runs in one transaction; a ``replace`` builds a new file beside the old one and
 renames it over, so a failed or killed load leaves the previous store as it was.
+
+A store file carries a marker of its own (``PRAGMA application_id`` =
+:data:`APPLICATION_ID`, ``user_version`` = the layout, and the ``meta`` row
+``schema_version``): any other file given as the store is refused and left
+untouched, and a damaged store is reported with how to rebuild it, never
+replaced silently. Every write holds the store's lock (a ``flock`` on
+``.<name>.lock`` beside it), so writers, first builds included, take turns;
+readers never wait for it and see the store before or after a write, never
+half of one. Temporary files of writes that were killed are swept by the
+next write. docs/reliability.md lists these promises and the tests behind them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import sqlite3
 import tempfile
+import threading
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from coopgraph.graph.bulk import paused_gc
-from coopgraph.graph.errors import StoreError
+from coopgraph.graph.errors import DamagedStoreError, NotAStoreError, StoreBusyError, StoreError, describe_fault
 from coopgraph.graph.model import Citation, Claim, Dataset, Deal, Document, Entity, Value
 from coopgraph.graph.store import Store
 
@@ -25,6 +38,17 @@ if TYPE_CHECKING:
     import networkx as nx
 
 SCHEMA_VERSION = "2"
+#: ``PRAGMA application_id`` of every coopgraph store: the bytes ``cgph``
+APPLICATION_ID = 0x63677068
+#: seconds a writer waits for another process's write lock ($COOPGRAPH_LOCK_TIMEOUT overrides)
+LOCK_TIMEOUT = 600.0
+#: seconds a connection waits for SQLite's own file lock (a reader finishing while a writer commits)
+BUSY_TIMEOUT = 120.0
+#: a temporary build file no process holds is swept once it is this many seconds old
+SWEEP_AGE = 2.0
+_TEMP_PREFIX, _TEMP_SUFFIX = ".coopgraph-", ".sqlite.tmp"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_STORE_TABLES = {"meta", "documents", "entities", "claims", "citations"}
 #: what each older store layout lacks, and the statements that add it (run in one transaction)
 _MIGRATIONS = {
     "1": ("stores before deals (transfers as one fact)",
@@ -32,7 +56,8 @@ _MIGRATIONS = {
            "CREATE TABLE IF NOT EXISTS deals (id TEXT PRIMARY KEY, item TEXT NOT NULL, supplier TEXT, recipient TEXT, "
            "variant TEXT, name TEXT, notes TEXT)"]),
 }
-
+#: called with the store path when a writer has to wait for another process's lock (the CLI says so)
+on_lock_wait: Callable[[Path], None] | None = None
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -78,6 +103,209 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def _rebuild_hint(path: Path) -> str:
+    return (f"rebuild it with 'coopgraph load --replace --store {path} [YOUR FILES]' (the bundled data plus your files; "
+            f"copy the damaged file first if you want to try 'sqlite3 {path} .recover')")
+
+
+def probe(path: str | os.PathLike) -> str:
+    """What the file at ``path`` is, read from its header without opening it for writing.
+
+    Returns ``"missing"`` (no file, or an empty one: nothing there to lose), ``"store"``
+    (a file with coopgraph's marker) or ``"unmarked"`` (a coopgraph store written before
+    the marker: ``meta.schema_version`` and the store's tables, no application id).
+
+    Raises
+    ------
+    NotAStoreError
+        Any other file: another program's SQLite database, or no SQLite database at all.
+        The file is not modified.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> probe(folder / "none.sqlite")
+    'missing'
+    >>> (folder / "notes.txt").write_text("my notes")
+    8
+    >>> probe(folder / "notes.txt")
+    Traceback (most recent call last):
+    ...
+    coopgraph.graph.errors.NotAStoreError: ...notes.txt is not a coopgraph store (not an SQLite database); it was left untouched...
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return "missing"
+    except IsADirectoryError:
+        raise NotAStoreError(f"{path} is a folder, not a coopgraph store; give a file name") from None
+    except OSError as exc:
+        raise StoreError(f"cannot read the store {path}: {describe_fault(exc)}") from None
+    if not header:
+        return "missing"
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise NotAStoreError(
+            f"{path} is not a coopgraph store (not an SQLite database); it was left untouched. "
+            "Pick another --store path; if it was a coopgraph store it is damaged beyond reading: "
+            f"move it aside and run 'coopgraph load --replace --store {path} [YOUR FILES]'")
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id == APPLICATION_ID:
+        return "store"
+    if app_id != 0:
+        raise NotAStoreError(f"{path} is another program's SQLite database (application id 0x{app_id:08x}), "
+                             "not a coopgraph store; it was left untouched. Pick another --store path")
+    # no marker: a store written before it had one, or another program's database
+    try:
+        with contextlib.closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
+                                                timeout=BUSY_TIMEOUT)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            version = (conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                       if _STORE_TABLES <= tables else None)
+    except sqlite3.DatabaseError as exc:
+        raise NotAStoreError(f"{path} cannot be read as a coopgraph store ({exc}); it was left untouched. "
+                             "If it is another program's database, pick another --store path; if it was a "
+                             f"coopgraph store, {_rebuild_hint(path)}") from None
+    if version is None:
+        raise NotAStoreError(f"{path} is an SQLite database of another program (no coopgraph marker or tables), "
+                             "not a coopgraph store; it was left untouched. Pick another --store path")
+    return "unmarked"
+
+
+def _store_error(exc: BaseException, path: Path, doing: str) -> StoreError:
+    """The one-line error for a SQLite or OS failure on the store at ``path``."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if code is not None else None
+    if primary == sqlite3.SQLITE_BUSY:
+        return StoreBusyError(f"cannot {doing} {path}: another process kept it busy for {BUSY_TIMEOUT:.0f} s; "
+                              "run the command again when it is done")
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or (
+            primary == sqlite3.SQLITE_ERROR and isinstance(exc, sqlite3.OperationalError)
+            and ("no such" in str(exc) or "malformed" in str(exc))):
+        return DamagedStoreError(f"{path} is a damaged coopgraph store ({exc}); it was left as it is; {_rebuild_hint(path)}")
+    written = "; nothing was written and the store is as it was" if doing.startswith("write") else ""
+    if primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_AUTH):
+        # SQLite says "readonly" or "unable to open" for a read-only file system and for permissions alike
+        cause = _why_not_writable(path)
+        if cause is not None:
+            return StoreError(f"cannot {doing} {path}: {describe_fault(OSError(cause[0], str(exc), cause[1]))}{written}")
+    return StoreError(f"cannot {doing} {path}: {describe_fault(exc)}{written}")
+
+
+def _why_not_writable(path: Path) -> tuple[int, str] | None:
+    """``(errno, file)`` saying why ``path`` cannot be written, when the file system tells."""
+    import errno
+
+    folder = path.parent
+    with contextlib.suppress(OSError):
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return errno.EROFS, str(folder)
+    if path.exists() and not os.access(path, os.W_OK):
+        return errno.EACCES, str(path)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return errno.EACCES, str(folder)
+    return None
+
+
+_HELD: dict[tuple[int, str], list] = {}  # (thread, lock file) -> [descriptor, depth]
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file of the store at ``path``: ``.<name>.lock`` beside it, there while a write holds it."""
+    return path.parent / f".{path.name}.lock"
+
+
+@contextlib.contextmanager
+def write_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the store's write lock (re-entrant within a thread); wait up to ``timeout`` seconds for it.
+
+    The lock is an exclusive ``flock`` on :func:`lock_path`. The system drops it when
+    its holder ends, however it ends (``kill -9`` included), so a killed writer never
+    leaves the store locked. The holder removes the file when it is done (a lock file
+    left by a killed writer is simply locked and removed by the next one); a waiter
+    that got the lock of a file removed meanwhile tries again with the new one.
+    """
+    target = lock_path(Path(path))
+    key = (threading.get_ident(), str(target.resolve() if target.parent.exists() else target))
+    held = _HELD.get(key)
+    if held is not None:
+        held[1] += 1
+        try:
+            yield
+        finally:
+            held[1] -= 1
+        return
+    if timeout is None:
+        timeout = float(os.environ.get("COOPGRAPH_LOCK_TIMEOUT", LOCK_TIMEOUT))
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)  # the folder is the caller's to make (or not)
+        except OSError as exc:
+            raise StoreError(f"cannot write the store {path}: {describe_fault(exc)}; nothing was written") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            if time.monotonic() >= deadline:
+                raise StoreBusyError(f"another coopgraph process has been writing {path} for over {timeout:.0f} s "
+                                     f"(it holds {target}); run the command again when it is done, or raise "
+                                     "$COOPGRAPH_LOCK_TIMEOUT") from None
+            if not told and on_lock_wait is not None:
+                on_lock_wait(Path(path))
+                told = True
+            time.sleep(0.05)
+            continue
+        try:
+            current = os.stat(target).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(fd).st_ino:
+            break
+        os.close(fd)  # the holder before removed this file as it finished: lock the new one
+    _HELD[key] = [fd, 1]
+    try:
+        yield
+    finally:
+        del _HELD[key]
+        with contextlib.suppress(OSError):
+            target.unlink()  # while still holding it: a waiter on this file notices and retries
+        os.close(fd)
+
+
+def sweep_temp_files(folder: Path) -> list[Path]:
+    """Remove the temporary build files in ``folder`` that no process holds (left by killed writes).
+
+    A writer holds a ``flock`` on its temporary file for as long as it builds it; a
+    file that is free and more than :data:`SWEEP_AGE` seconds old belongs to nobody.
+    Returns the files removed.
+    """
+    removed = []
+    try:
+        candidates = [p for p in folder.iterdir() if p.name.startswith(_TEMP_PREFIX) and p.name.endswith(_TEMP_SUFFIX)]
+    except OSError:
+        return removed
+    for candidate in candidates:
+        try:
+            if time.time() - candidate.stat().st_mtime < SWEEP_AGE:
+                continue
+            fd = os.open(candidate, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            candidate.unlink()
+            removed.append(candidate)
+        except OSError:
+            pass  # held by a live writer, or gone already
+        finally:
+            os.close(fd)
+    return removed
+
+
 class SQLiteStore(Store):
     """The embedded, single-file store.
 
@@ -102,25 +330,43 @@ class SQLiteStore(Store):
 
     # -- connection -------------------------------------------------------------
     def exists(self) -> bool:
-        """True when the file exists and holds a coopgraph store."""
-        if not self.path.is_file():
+        """True when the file holds a coopgraph store; False when there is no file (or an empty one).
+
+        Raises :class:`NotAStoreError` for any other file and :class:`DamagedStoreError`
+        for a store that cannot be read; neither file is modified.
+        """
+        if probe(self.path) == "missing":
             return False
+        rows = self._query("SELECT value FROM meta WHERE key = 'schema_version'")
+        if not rows:
+            raise DamagedStoreError(f"{self.path} is a damaged coopgraph store (its meta row is missing); "
+                                    f"it was left as it is; {_rebuild_hint(self.path)}")
+        return True
+
+    def writing(self) -> contextlib.AbstractContextManager:
+        """Hold this store's write lock (see :func:`write_lock`); re-entrant.
+
+        A file that is not a coopgraph store is refused first, before anything
+        (the lock file included) is created beside it.
+        """
+        probe(self.path)
         try:
-            row = self._connection().execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        except sqlite3.DatabaseError:
-            return False
-        return row is not None
+            self.path.parent.mkdir(parents=True, exist_ok=True)  # as writing the store would
+        except OSError as exc:
+            raise StoreError(f"cannot write the store {self.path}: {describe_fault(exc)}; nothing was written") from None
+        return write_lock(self.path)
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            if not self.path.exists():
+            if probe(self.path) == "missing":
                 return _empty_connection()
             try:
                 self._migrate()
-                self._conn = sqlite3.connect(self.path)
-                self._conn.execute("PRAGMA query_only = ON")
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
+                conn.execute("PRAGMA query_only = ON")
+                self._conn = conn
             except sqlite3.Error as exc:
-                raise StoreError(f"cannot open store {self.path}: {exc}") from None
+                raise _store_error(exc, self.path, "open the store") from None
         return self._conn
 
     def _migrate(self) -> None:
@@ -130,17 +376,14 @@ class SQLiteStore(Store):
         written before deals existed keep their ids and pair as implied deals
         (:mod:`coopgraph.graph.deals`).
         """
-        try:
-            with contextlib.closing(sqlite3.connect(self.path)) as probe:
-                row = probe.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        except sqlite3.DatabaseError:
-            return  # not a coopgraph store (or not one yet): the readers say so
-        version = row[0] if row else None
+        version = self._layout()
         if version is None or version == SCHEMA_VERSION:
             return
         done = []
-        with _write_transaction(self.path) as conn:
+        with self.writing(), _write_transaction(self.path) as conn:
             current = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+            if current == SCHEMA_VERSION:
+                return  # another process migrated it while this one waited for the lock
             while current in _MIGRATIONS:
                 what, statements = _MIGRATIONS[current]
                 for statement in statements:
@@ -151,9 +394,23 @@ class SQLiteStore(Store):
                 raise StoreError(f"{self.path} was written by a newer coopgraph (store layout {version}); "
                                  "upgrade coopgraph, or rebuild the store with 'coopgraph load --replace'")
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+            _stamp(conn)
         self.migrated = (f"migrated store {self.path} from layout {version} to {SCHEMA_VERSION} ({'; '.join(done)}); "
                          "its claims are unchanged. Its bundled data is the older release's: "
                          "'coopgraph load --replace [FILES]' rebuilds it with the current bundled data plus your files")
+
+    def _layout(self) -> str | None:
+        """The store's layout version (``meta.schema_version``), read without writing."""
+        try:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)) as conn:
+                conn.execute("PRAGMA query_only = ON")
+                row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path, "open the store") from None
+        if row is None:
+            raise DamagedStoreError(f"{self.path} is a damaged coopgraph store (its meta row is missing); "
+                                    f"it was left as it is; {_rebuild_hint(self.path)}")
+        return row[0]
 
     def close(self) -> None:
         if self._conn is not None:
@@ -164,30 +421,69 @@ class SQLiteStore(Store):
     def _query(self, sql: str, params: Iterable = ()) -> list[tuple]:
         try:
             return self._connection().execute(sql, tuple(params)).fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a readable coopgraph store ({exc}); rebuild it with 'coopgraph load --replace'") from None
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path, "read the store") from None
+
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Run several reads in one read transaction, so that they all see the same store."""
+        conn = self._connection()
+        if conn.in_transaction:
+            yield
+            return
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path, "read the store") from None
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("COMMIT")
 
     # -- writing ---------------------------------------------------------------
     def write(self, dataset: Dataset, *, replace: bool = False) -> dict[str, int]:
-        """Write ``dataset``; all of it or, on any error, none of it."""
+        """Write ``dataset``; all of it or, on any error, none of it.
+
+        Holds the store's write lock. A file that is not a coopgraph store is never
+        written, even with ``replace``; a damaged store only with ``replace`` (which
+        rebuilds it).
+        """
         self.close()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with paused_gc():
-            if replace or not self.exists():
-                self._write_new_file(dataset)
-            else:
-                self._add_in_transaction(dataset)
-        return self.counts()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot write the store {self.path}: {describe_fault(exc)}; nothing was written") from None
+        with self.writing():
+            sweep_temp_files(self.path.parent)
+            state = probe(self.path)
+            if state != "missing" and replace and (not os.access(self.path, os.W_OK)
+                                                   or not self.path.stat().st_mode & 0o222):  # root passes access()
+                raise StoreError(f"cannot write the store {self.path}: the file is read-only (permission denied); "
+                                 "nothing was written. Make it writable (chmod u+w) or use another --store path")
+            with paused_gc():
+                if replace or not self.exists():
+                    self.close()
+                    self._write_new_file(dataset)
+                else:
+                    self.close()
+                    self._add_in_transaction(dataset)
+            return self.counts()
 
     def _write_new_file(self, dataset: Dataset) -> None:
-        handle, tmp_name = tempfile.mkstemp(prefix=".coopgraph-", suffix=".sqlite.tmp", dir=self.path.parent)
-        os.close(handle)
+        try:
+            handle, tmp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=self.path.parent)
+        except OSError as exc:
+            raise _store_error(exc, self.path, "write the store") from None
         tmp = Path(tmp_name)
         try:
+            # held until the file is renamed: a sweep by another writer leaves a file in use alone
+            fcntl.flock(handle, fcntl.LOCK_EX)
             conn = sqlite3.connect(tmp)
             try:
                 conn.execute("PRAGMA journal_mode = OFF")
                 conn.execute("PRAGMA synchronous = OFF")
+                _stamp(conn)
                 conn.executescript(_TABLES)
                 with conn:
                     _insert(conn, dataset, fresh=True)
@@ -197,20 +493,28 @@ class SQLiteStore(Store):
                 conn.commit()
             finally:
                 conn.close()
-            with open(tmp, "rb+") as synced:
-                os.fsync(synced.fileno())
+            os.fsync(handle)
             os.replace(tmp, self.path)
-        except BaseException:
+            _fsync_folder(self.path.parent)
+        except BaseException as exc:
             tmp.unlink(missing_ok=True)
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise _store_error(exc, self.path, "write the store") from None
             raise
+        finally:
+            os.close(handle)
 
     def _add_in_transaction(self, dataset: Dataset) -> None:
-        with _write_transaction(self.path) as conn:
-            _insert(conn, dataset)
+        try:
+            with _write_transaction(self.path) as conn:
+                _stamp(conn)
+                _insert(conn, dataset)
+        except (sqlite3.Error, OSError) as exc:
+            raise _store_error(exc, self.path, "write the store") from None
 
     # -- reading ---------------------------------------------------------------
     def dataset(self, claims: bool = True) -> Dataset:
-        with paused_gc():
+        with paused_gc(), self._snapshot():
             return self._read_dataset(claims)
 
     def _read_dataset(self, claims: bool) -> Dataset:
@@ -248,7 +552,7 @@ class SQLiteStore(Store):
         cached = getattr(self, "_graph_cache", None)
         if cached is not None:
             return cached
-        with paused_gc():
+        with paused_gc(), self._snapshot():
             self._graph_cache = self._build_graph()
         return self._graph_cache
 
@@ -287,6 +591,10 @@ class SQLiteStore(Store):
 
     def summary(self) -> dict:
         """The same report as :func:`coopgraph.graph.summary.dataset_stats`, counted by SQLite."""
+        with self._snapshot():
+            return self._summary()
+
+    def _summary(self) -> dict:
         q = self._query
         first = "CAST(substr(COALESCE(date, start, \"end\"), 1, 4) AS INTEGER)"
         last_text = "COALESCE(\"end\", date, start)"
@@ -326,10 +634,11 @@ class SQLiteStore(Store):
         return sorted(claims, key=claim_sort_key)
 
     def counts(self) -> dict[str, int]:
-        out = {}
-        for table in ("documents", "entities", "claims", "citations", "deals"):
-            out[table] = self._query(f"SELECT COUNT(*) FROM {table}")[0][0] if self.exists() else 0
-        return out
+        tables = ("documents", "entities", "claims", "citations", "deals")
+        if not self.exists():
+            return dict.fromkeys(tables, 0)
+        with self._snapshot():
+            return {table: self._query(f"SELECT COUNT(*) FROM {table}")[0][0] for table in tables}
 
     def _citations_by_claim(self, claim_ids: list[str] | None) -> dict[str, tuple[Citation, ...]]:
         sql = "SELECT claim_id, document, locator, quote FROM citations"
@@ -363,9 +672,19 @@ class SQLiteStore(Store):
         replaced, not added to; its deals replacing those with their ids), and record (``record``) or
         forget (``forget``) a merge decision."""
         self.close()
-        if not self.exists():
-            raise StoreError(f"{self.path} holds no coopgraph store")
+        with self.writing():
+            if not self.exists():
+                raise StoreError(f"{self.path} holds no coopgraph store")
+            self.close()
+            try:
+                self._apply_merge_change(upsert, delete_claims, delete_entities, record, forget, delete_deals)
+            except (sqlite3.Error, OSError) as exc:
+                raise _store_error(exc, self.path, "write the store") from None
+            return self.counts()
+
+    def _apply_merge_change(self, upsert, delete_claims, delete_entities, record, forget, delete_deals) -> None:
         with _write_transaction(self.path) as conn:
+            _stamp(conn)
             conn.execute(_MERGES_DDL)
             for cid in list(delete_claims) + list(upsert.claims):
                 conn.execute("DELETE FROM citations WHERE claim_id = ?", (cid,))
@@ -381,7 +700,6 @@ class SQLiteStore(Store):
                               json.dumps(record["undo"], ensure_ascii=False, sort_keys=True)))
             if forget is not None:
                 conn.execute("DELETE FROM merges WHERE merged = ?", (forget,))
-        return self.counts()
 
 
 _MERGES_DDL = """CREATE TABLE IF NOT EXISTS merges (
@@ -477,18 +795,42 @@ def _json(value: list | dict) -> str:
 
 @contextlib.contextmanager
 def _write_transaction(path: Path) -> Iterator[sqlite3.Connection]:
-    """One immediate transaction on ``path``: committed if the block ends, rolled back on any error."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    """One immediate transaction on ``path``: committed if the block ends, rolled back on any error.
+
+    The error that ended the block is the one raised: when SQLite has already rolled
+    the transaction back itself (a full disk, an I/O error), no second ROLLBACK hides it.
+    """
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
     finally:
         conn.close()
+
+
+def _stamp(conn: sqlite3.Connection) -> None:
+    """Write coopgraph's marker into the file's header (inside the caller's transaction, if any)."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    if conn.execute("PRAGMA user_version").fetchone()[0] != int(SCHEMA_VERSION):
+        conn.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION)}")
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort: not every file system allows it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _empty_connection() -> sqlite3.Connection:

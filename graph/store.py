@@ -8,6 +8,7 @@ and the Bolt store (Neo4j, or FalkorDB in tests). Queries read a store through
 from __future__ import annotations
 
 import abc
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -79,6 +80,15 @@ class Store(abc.ABC):
         from coopgraph.graph.summary import dataset_stats
 
         return dataset_stats(self.dataset())
+
+    def writing(self) -> contextlib.AbstractContextManager:
+        """Hold the store's write lock for a read-validate-write sequence (re-entrant).
+
+        The embedded store takes a file lock, so that concurrent writers (first
+        builds included) take turns and none is lost; a server does its own
+        concurrency control, so the default holds nothing.
+        """
+        return contextlib.nullcontext()
 
     def close(self) -> None:
         """Release connections."""

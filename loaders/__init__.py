@@ -29,7 +29,11 @@ def open_or_build(path: str | os.PathLike | None = None) -> Store:
     """Open the embedded store, building it from the bundled dataset on first use."""
     store = open_store(path)
     if not store.exists():
-        store.write(load_bundled(), replace=True)
+        # under the write lock, and checked again: of several processes that find no store, one builds it
+        # and the others wait and then use it (the new file appears whole, by a rename)
+        with store.writing():
+            if not store.exists():
+                store.write(load_bundled(), replace=True)
     return store
 
 
@@ -46,12 +50,14 @@ def load_into(store: Store, paths: Iterable[str | os.PathLike], *, replace: bool
     schema = schema or load_schema()
     # one pause for the whole load: re-enabling the collector between validating and writing would
     # have it scan every claim just made (a quarter of a second per 100k claims)
-    with paused_gc():
+    # the write lock spans reading the store, validating and writing, so a concurrent load can neither
+    # slip in between (and be overwritten) nor be validated against a store that is about to change
+    with paused_gc(), store.writing():
         if replace:
             base = load_bundled(schema)
             added = load_files(paths, schema, context=base, progress=progress)
             merged = Dataset({**base.documents, **added.documents}, {**base.entities, **added.entities},
-                             _merge_claims(base.claims, added.claims))
+                             _merge_claims(base.claims, added.claims), {**base.deals, **added.deals})
             return store.write(merged, replace=True)
         context = store.dataset(claims=False) if store.exists() else Dataset()
         added = load_files(paths, schema, context=context, progress=progress)

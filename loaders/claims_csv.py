@@ -23,7 +23,7 @@ from coopgraph.graph.dates import DateFormatError, PartialDate
 from coopgraph.graph.model import Citation
 from coopgraph.graph.schema import Schema
 from coopgraph.loaders.claim_set import ClaimSet
-from coopgraph.loaders.records import RawRecord, csv_record, iter_csv_rows
+from coopgraph.loaders.records import CONTROL_CHARACTERS, MAX_TEXT, RawRecord, csv_record, iter_csv_rows
 
 #: the columns a row may fill and still take the fast lane
 FAST_COLUMNS = frozenset({"subject", "relation", "object", "date", "start", "end", "circa", "status", "confidence",
@@ -73,6 +73,10 @@ def claim_rows(path: Path, schema: Schema, entity_types: dict[str, str], documen
         row.append("")
         if others and any(row[i] and not row[i].isspace() for i in others):
             yield csv_record("claims", file, line, header, row)
+            continue
+        joined = "".join(row)
+        if CONTROL_CHARACTERS.search(joined) or (len(joined) > MAX_TEXT and max(map(len, row)) > MAX_TEXT):
+            yield csv_record("claims", file, line, header, row)  # the full checks say which cell
             continue
         subject, relation, obj = row[i_subject].strip(), row[i_relation].strip(), row[i_object].strip()
         stype, otype = entity_types.get(subject), entity_types.get(obj)

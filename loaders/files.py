@@ -15,11 +15,20 @@ from coopgraph.loaders.validate import validate_records
 
 
 def read_files(paths: Iterable[str | os.PathLike]) -> list[RawRecord]:
-    """Read every file (a directory stands for its dataset files); report all unreadable files at once."""
+    """Read every file (a directory stands for its dataset files); report all unreadable files at once.
+
+    A node-link JSON file written by ``coopgraph export json`` is read as the dataset it holds.
+    """
+    from coopgraph.loaders.importers.nodelink import is_node_link, read_json_records
+
     records: list[RawRecord] = []
     problems = []
     for path in expand_paths(paths):
         try:
+            if is_node_link(path):
+                # an export of coopgraph's own (coopgraph export json) loads back like any dataset file
+                records.extend(read_json_records(path)[0])
+                continue
             records.extend(read_records(Path(path)))
         except ValidationError as exc:
             problems.extend(exc.problems)
@@ -35,7 +44,8 @@ def load_files(paths: Iterable[str | os.PathLike], schema: Schema | None = None,
     Parameters
     ----------
     paths : files or directories
-        YAML, JSON or CSV files in the format of ``docs/dataset-format.md``.
+        YAML, JSON or CSV files in the format of ``docs/dataset-format.md``, or
+        node-link JSON files written by ``coopgraph export json``.
     schema : Schema, optional
         Defaults to :func:`coopgraph.graph.load_schema`.
     context : Dataset, optional

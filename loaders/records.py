@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -19,6 +20,17 @@ from coopgraph.graph.errors import Problem, ValidationError
 
 KINDS = ("documents", "entities", "deals", "claims")
 SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+
+# -- limits (docs/dataset-format.md#limits): a file past one is refused with its line, before it costs much --
+#: deepest nesting of lists and mappings in a YAML or JSON file (the format itself needs 5)
+MAX_DEPTH = 32
+#: most values that YAML aliases (``*name``) may add to a file by repeating what an anchor (``&name``) holds
+MAX_ALIAS_EXPANSION = 100_000
+#: longest text value, in characters (a quote, a description, a name)
+MAX_TEXT = 65_536
+#: characters refused in any text: C0 controls but tab and line breaks, DEL, lone surrogates, U+FFFE and U+FFFF
+#: (XML 1.0, so GraphML and GEXF, and spreadsheets cannot hold them; no source needs them)
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -58,6 +70,123 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    # an unquoted date YAML cannot build (2015-06-31) stays text, so that validation says what is wrong with it
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def _field_of(path: list[tuple[Any, str | None]]) -> str | None:
+    """The innermost mapping key on a path of ``(node, key)`` steps."""
+    return next((key for _, key in reversed(path) if key is not None), None)
+
+
+def _check_shape(root: yaml.Node, name: str) -> None:
+    """Refuse a YAML document nested deeper than :data:`MAX_DEPTH`, whose aliases expand past
+    :data:`MAX_ALIAS_EXPANSION` values or refer to themselves, or with a text longer than :data:`MAX_TEXT`.
+
+    Works on the composed nodes, where an alias is one shared node: the size and depth
+    the document would have when expanded are computed without expanding it.
+    """
+    scalar = yaml.ScalarNode
+
+    def children(node: yaml.Node) -> Iterator[tuple[yaml.Node, str | None]]:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                yield key, None
+                yield value, key.value if isinstance(key, scalar) else None
+        else:
+            for item in node.value:
+                yield item, None
+
+    def refuse(node: yaml.Node, field: str | None, message: str, hint: str) -> None:
+        raise ValidationError([Problem(name, node.start_mark.line + 1, field, message, hint)])
+
+    def too_long(node: yaml.Node, field: str | None) -> None:
+        refuse(node, field, f"a text of {len(node.value):,} characters (the limit is {MAX_TEXT:,})",
+               "shorten it: quote the passage that supports the claim, not the whole source")
+
+    if isinstance(root, scalar):
+        if len(root.value) > MAX_TEXT:
+            too_long(root, None)
+        return
+    memo: dict[int, tuple[int, int]] = {}   # id(node) -> (values when expanded, levels from it down)
+    nodes: dict[int, yaml.Node] = {}
+    refs: dict[int, int] = {}               # how often each list or mapping is referred to
+    written = 0                             # values as written (a shared node once)
+    on_path: set[int] = set()               # the nodes between the root and the one being visited
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            size, depth = 1, 0
+            for child, field in children(node):
+                if isinstance(child, scalar):
+                    if len(child.value) > MAX_TEXT:
+                        too_long(child, field)
+                    size += 1
+                    written += 1
+                    depth = max(depth, 1)
+                else:
+                    child_size, child_depth = memo[id(child)]
+                    size += child_size
+                    depth = max(depth, child_depth)
+            memo[key] = (size, depth + 1)
+            written += 1
+            continue
+        if key in memo:
+            continue
+        nodes[key] = node
+        on_path.add(key)
+        stack.append((node, True))
+        for child, field in children(node):
+            if isinstance(child, scalar):
+                continue
+            child_key = id(child)
+            refs[child_key] = refs.get(child_key, 0) + 1
+            if child_key in on_path:
+                refuse(child, field, "an alias refers to a list or mapping that contains it (a recursive alias)",
+                       "write the values out instead of the alias")
+            if child_key not in memo:
+                stack.append((child, False))
+    total, depth = memo[id(root)]
+    if depth > MAX_DEPTH:
+        # walk down the deepest branch to the first level past the limit, to name its line and field
+        node, field, level = root, None, 1
+        while level <= MAX_DEPTH:
+            node, key_name = max(((c, f) for c, f in children(node) if not isinstance(c, scalar)),
+                                 key=lambda pair: memo[id(pair[0])][1])
+            field = key_name or field
+            level += 1
+        refuse(node, field, f"nested more than {MAX_DEPTH} levels deep",
+               "flatten the structure: records are a list of mappings, with lists or mappings one level inside")
+    if total - written > MAX_ALIAS_EXPANSION:
+        worst = max((k for k, n in refs.items() if n > 1), key=lambda k: memo[k][0] * (refs[k] - 1))
+        refuse(nodes[worst], None,
+               f"aliases of the anchor here expand the file to {total:,} values, {total - written:,} more than "
+               f"written (the limit is {MAX_ALIAS_EXPANSION:,})",
+               "write the values out, or use aliases (*name) only for small repeated parts")
+
+
+def _check_json_shape(doc: Any, name: str) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_DEPTH` (JSON has no aliases; texts are checked in validation)."""
+    stack = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise ValidationError([Problem(name, None, None, f"nested more than {MAX_DEPTH} levels deep",
+                                               "flatten the structure; records are a list of mappings")])
+            stack.extend((child, depth + 1) for child in (value.values() if isinstance(value, dict) else value))
 
 
 def kind_from_name(path: Path) -> str | None:
@@ -100,19 +229,46 @@ def read_records(path: Path) -> list[RawRecord]:
         raise ValidationError([Problem(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save the file as UTF-8")]) from None
     try:
         # JSON is (nearly) YAML; reading it with the YAML loader gives line numbers.
-        doc = yaml.load(text, Loader=_LineLoader)
+        doc = _load_yaml(text, name)
     except yaml.YAMLError as exc:
         if suffix == ".json":
-            try:
-                doc = json.loads(text)
-            except json.JSONDecodeError as jexc:
-                raise ValidationError([Problem(name, jexc.lineno, None, f"not valid JSON: {jexc.msg}", "fix the JSON syntax")]) from None
+            doc = _load_json(text, name)
         else:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else None
             problem = getattr(exc, "problem", None) or str(exc)
             raise ValidationError([Problem(name, line, None, f"not valid YAML: {problem}", "fix the YAML syntax (indentation, quotes, colons)")]) from None
     return _records_from_document(doc, path)
+
+
+def _load_yaml(text: str, name: str) -> Any:
+    """One YAML document, its shape checked (:func:`_check_shape`) before anything is built from it."""
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_shape(node, name)
+        try:
+            return loader.construct_document(node)
+        except (TypeError, ValueError, OverflowError) as exc:
+            # e.g. a list or mapping used as a key ("? [a, b]: c"), which no record can have
+            raise ValidationError([Problem(name, None, None, f"not a dataset file ({type(exc).__name__}: {exc})",
+                                           "see docs/dataset-format.md: mappings of plain keys to values")]) from None
+    finally:
+        loader.dispose()
+
+
+def _load_json(text: str, name: str) -> Any:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError([Problem(name, exc.lineno, None, f"not valid JSON: {exc.msg}", "fix the JSON syntax")]) from None
+    except RecursionError:
+        raise ValidationError([Problem(name, None, None, f"nested more than {MAX_DEPTH} levels deep",
+                                       "flatten the structure; records are a list of mappings")]) from None
+    _check_json_shape(doc, name)
+    return doc
 
 
 def _records_from_document(doc: Any, path: Path) -> list[RawRecord]:

@@ -249,6 +249,9 @@ class NameIndex:
 
     def __init__(self, dataset: Dataset | None = None, merges: dict[str, str] | None = None, schema: Schema | None = None):
         self.schema = schema or load_schema()
+        #: what the store held when the index was made: importers look up the deals and claims a source's
+        #: rows already became (a register row filed under a curated deal resolves to that deal)
+        self.dataset: Dataset = dataset if dataset is not None else Dataset()
         self.entities: dict[str, Entity] = {}
         self._names: dict[str, set[str]] = {}
         self.merges = dict(merges or {})

@@ -19,7 +19,7 @@ from coopgraph.graph.model import Citation, Claim, Dataset, Deal, Document, Enti
 from coopgraph.graph.schema import Schema
 from coopgraph.loaders.claim_set import ClaimSet, details_of, identity_of
 from coopgraph.loaders.claims_csv import claim_rows
-from coopgraph.loaders.records import RawRecord
+from coopgraph.loaders.records import CONTROL_CHARACTERS, MAX_TEXT, RawRecord
 
 _SLUG = r"[a-z0-9][a-z0-9._-]*"
 _DOC_ID = re.compile(rf"^{_SLUG}$")
@@ -219,6 +219,7 @@ def _count_lines(path: Path) -> int:
 
 
 def _check_fields(record: RawRecord, issues: _Collector) -> None:
+    _check_texts(record, issues)
     allowed = FIELDS[record.kind]
     for name in record.data:
         if name not in allowed:
@@ -230,6 +231,60 @@ def _check_fields(record: RawRecord, issues: _Collector) -> None:
         if value is None or (isinstance(value, (str, list)) and not value):
             hint = "add at least one citation: {document, locator, quote}" if name == "citations" else f"give the {record.kind[:-1]} a {name}"
             issues.add(record, name, "missing", hint)
+
+
+def _check_texts(record: RawRecord, issues: _Collector) -> None:
+    """Refuse control characters and texts longer than :data:`MAX_TEXT`, in every field (nested ones too)."""
+    for name, value in record.data.items():
+        if type(value) is str:
+            if len(value) > MAX_TEXT or CONTROL_CHARACTERS.search(value):
+                _text_problem(record, str(name), value, issues)
+        elif isinstance(value, (dict, list)):
+            for text in _nested_texts(value):
+                if len(text) > MAX_TEXT or CONTROL_CHARACTERS.search(text):
+                    _text_problem(record, str(name), text, issues)
+                    break
+
+
+def _nested_texts(value) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(k for k in item if isinstance(k, str))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def control_character_problem(text: str) -> str | None:
+    """What is wrong with ``text`` (a control character, where), or ``None``.
+
+    >>> control_character_problem("Su-27\x1b[31m")
+    'contains the control character U+001B (ESC) at character 6'
+    >>> control_character_problem("fine\ttext") is None
+    True
+    """
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    names = {0: "NUL", 0x1B: "ESC", 0x7F: "DEL", 0x08: "BACKSPACE", 0x0C: "FORM FEED", 0x0B: "VERTICAL TAB"}
+    label = names.get(ord(char)) or ("a lone surrogate" if 0xD800 <= ord(char) <= 0xDFFF else "not a character"
+                                     if ord(char) in (0xFFFE, 0xFFFF) else "control")
+    return f"contains the control character U+{ord(char):04X} ({label}) at character {found.start() + 1}"
+
+
+def _text_problem(record: RawRecord, name: str, text: str, issues: _Collector) -> None:
+    if len(text) > MAX_TEXT:
+        issues.add(record, name, f"a text of {len(text):,} characters (the limit is {MAX_TEXT:,})",
+                   "shorten it: quote the passage that supports the claim, not the whole source")
+    else:
+        issues.add(record, name, control_character_problem(text),
+                   "remove it: text may hold tabs and line breaks, but no other control characters "
+                   "(often a sign of a wrong encoding or a pasted terminal colour code)")
 
 
 def _unique(record, kind, key, value, bucket, seen, issues) -> bool:

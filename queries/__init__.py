@@ -16,7 +16,7 @@ Examples
 True
 """
 
-from coopgraph.queries.basic import claim_row, dataset_stats, search, show, stats, stats_rows, when_text
+from coopgraph.queries.basic import claim_row, dataset_stats, info, search, show, stats, stats_rows, when_text
 from coopgraph.queries.centrality import MEASURES, brokers, centrality
 from coopgraph.queries.chains import ChainResult, chains, chains_frame
 from coopgraph.queries.dossier import Dossier, Question, dossier
@@ -31,6 +31,6 @@ from coopgraph.queries.timeline import timeline, timeline_counts
 
 __all__ = [
     "EXPORTERS", "MEASURES", "ChainResult", "ClaimFilter", "Dossier", "Question", "brokers", "centrality", "chains",
-    "chains_frame", "claim_row", "dataset_stats", "dossier", "impact", "lineage", "neighbours", "paths",
+    "chains_frame", "claim_row", "dataset_stats", "dossier", "impact", "info", "lineage", "neighbours", "paths",
     "resolve_entity", "resolve_node", "search", "select", "show", "stats", "stats_rows", "timeline", "timeline_counts", "when_text",
 ]

@@ -42,8 +42,63 @@ def stats_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def info(store: Store) -> Report:
+    """What a store is: where it lives, its layout version, its counts, the schema and bundled data.
+
+    Returns
+    -------
+    Report
+        Rows ``what, value``: ``store`` (path or URI), ``backend``, ``store layout``
+        (the version of the store's tables, the one this coopgraph writes beside it),
+        ``documents``, ``entities``, ``deals``, ``claims``, ``citations``,
+        ``merge decisions``, ``schema`` (types and version), ``bundled data`` (a
+        fingerprint of the files shipped) and ``coopgraph`` (the version).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from coopgraph.loaders import open_or_build
+    >>> report = info(open_or_build(pathlib.Path(tempfile.mkdtemp()) / "g.sqlite"))
+    >>> report["claims"] == report["counts"]["claims"] > 0
+    True
+    """
+    import yaml
+
+    from coopgraph import __version__
+    from coopgraph.graph.schema import SCHEMA_FILE, load_schema
+    from coopgraph.loaders.bundled import bundled_version
+
+    counts = store.counts()
+    schema = load_schema()
+    schema_version = (yaml.safe_load(SCHEMA_FILE.read_text(encoding="utf-8")) or {}).get("version")
+    where = getattr(store, "path", None) or getattr(store, "uri", None)
+    layout = None
+    if hasattr(store, "_layout") and store.exists():
+        from coopgraph.graph.sqlite_store import SCHEMA_VERSION
+
+        layout = f"{store._layout()} (this coopgraph writes {SCHEMA_VERSION})"
+    merges = len(store.merges()) if hasattr(store, "merges") and store.exists() else None
+    document = {
+        "store": str(where) if where is not None else None,
+        "backend": "embedded" if hasattr(store, "path") else "neo4j",
+        "store layout": layout,
+        **{name: counts.get(name, 0) for name in ("documents", "entities", "deals", "claims", "citations")},
+        "merge decisions": merges,
+        "schema": f"{len(schema.entity_types)} entity types, {len(schema.relation_types)} relation types "
+                  f"(graph/schema.yaml version {schema_version})",
+        "bundled data": bundled_version(),
+        "coopgraph": __version__,
+    }
+    rows = [{"what": k, "value": v} for k, v in document.items() if v is not None]
+    return Report(rows, columns=["what", "value"], document={**document, "counts": counts})
+
+
 def search(store: Store, text: str, limit: int = 50) -> Report:
     """Entities whose id, name or alias contains ``text``, exact matches first.
+
+    Case, and when nothing else matches hyphens and spaces, do not matter
+    (``Su27`` finds Su-27); when nothing matches at all, :attr:`Report.empty`
+    names the closest entities.
 
     Returns
     -------
@@ -58,8 +113,23 @@ def search(store: Store, text: str, limit: int = 50) -> Report:
     >>> rows[0]["id"]
     'firm:rostec'
     """
-    return Report([entity_row(e) for e in store.find_entities(text, limit=limit)], columns=ENTITY_COLUMNS,
-                  table_columns=["id", "type", "name", "aliases"], empty=f"no entity matches '{text}'")
+    from coopgraph.graph.names import close_entities, not_found_message, squash
+    from coopgraph.queries.resolve import _name_index
+
+    found = store.find_entities(text, limit=limit)
+    empty = f"no entity matches '{text}'"
+    if not found and squash(text):
+        # forgiving: the same letters and digits, hyphens, spaces and case aside (Su27, su 27 -> Su-27)
+        entities = store.dataset(claims=False).entities
+        wanted = squash(text)
+        found = sorted((e for e in entities.values()
+                        if any(wanted in squash(n) for n in (e.id.split(":", 1)[-1], *e.names))),
+                       key=lambda e: (not any(squash(n) == wanted for n in e.names), e.id))[:limit]
+        if not found:
+            close = close_entities(text, _name_index(entities.values()), {i: e.name for i, e in entities.items()})
+            empty = not_found_message(text, close)
+    return Report([entity_row(e) for e in found], columns=ENTITY_COLUMNS,
+                  table_columns=["id", "type", "name", "aliases"], empty=empty)
 
 
 ENTITY_COLUMNS = ["id", "type", "name", "aliases", "country"]

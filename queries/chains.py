@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 from coopgraph.graph.deals import DEAL_PREFIX
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.evidence import edge_claim_row
-from coopgraph.queries.filters import ClaimFilter
+from coopgraph.queries.filters import ClaimFilter, as_of_note
 from coopgraph.queries.flowgraph import Evidence, FlowGraph
 from coopgraph.queries.report import Report
 from coopgraph.queries.selectors import select
@@ -50,9 +50,11 @@ class ChainResult(Report):
     """
 
     def __init__(self, chains: list[dict[str, Any]] | None = None, truncated: bool = False, sources: int = 0,
-                 targets: int = 0, found: int = 0, complete: bool = True) -> None:
-        super().__init__(columns=CHAIN_COLUMNS, empty="no chains found")
+                 targets: int = 0, found: int = 0, complete: bool = True,
+                 documents: dict[str, dict[str, Any]] | None = None, notes: list[str] | None = None) -> None:
+        super().__init__(columns=CHAIN_COLUMNS, empty="no chains found", notes=notes or ())
         self.chains = chains if chains is not None else []
+        self.documents = documents if documents is not None else {}
         self.truncated, self.found, self.complete = truncated, found, complete
         self.sources, self.targets = sources, targets  # how many entities the selectors chose
 
@@ -63,7 +65,7 @@ class ChainResult(Report):
     @property
     def document(self) -> dict[str, Any]:
         return {"sources": self.sources, "targets": self.targets, "truncated": self.truncated, "found": self.found,
-                "complete": self.complete, "chains": self.chains}
+                "complete": self.complete, "chains": self.chains, "documents": self.documents, "notes": self.notes}
 
     def __iter__(self):
         return iter(self.chains)
@@ -176,7 +178,9 @@ def chains(
         ``recipient_named`` and ``steps`` (each with its claims and citations),
         shortest first, then strongest, then earliest. A chain that is the tail
         of a longer chain found from another source is left out. ``found``
-        counts all chains found.
+        counts all chains found. ``documents`` maps each document the chains
+        cite to its record (title, date, author, publisher); ``notes`` says why
+        nothing could be found when ``--as-of`` is earlier than every document.
 
     Raises
     ------
@@ -275,8 +279,13 @@ def chains(
     rows = [_chain_row(flow, p, evidence_rows, ends) for p in best]
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
+    known = graph.graph.get("documents") or {}
+    cited = sorted({c["document"] for row in rows for step in row["steps"] for claim in step["claims"]
+                    for c in claim["citations"]})
+    documents = {doc_id: known.get(doc_id, {"id": doc_id}) for doc_id in cited}
+    note = as_of_note(known, claim_filter)
     return ChainResult(rows, len(kept) > len(rows) or exhausted, len(source_set), len(target_set), len(kept),
-                       not exhausted)
+                       not exhausted, documents, [note] if note else [])
 
 
 def _drop_stand_ins(found: list[_Partial], ends: ChainEnds) -> list[_Partial]:

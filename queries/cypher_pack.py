@@ -50,11 +50,24 @@ def parse_literal(text: str) -> Any:
 
 def read_pack_query(path: Path) -> PackQuery:
     """Parse one pack file."""
+    return parse_query_text(path.read_text(encoding="utf-8"), path.stem, path)
+
+
+def parse_query_text(text: str, name: str = "query", path: Path | None = None) -> PackQuery:
+    """A query in the pack's file layout (``//`` description, ``:param`` defaults, one statement).
+
+    A plain statement with neither is a query too, as cypher-shell reads one.
+
+    >>> q = parse_query_text(":param n => 5;" + chr(10) + "MATCH (e:Entity) RETURN e.name LIMIT $n;")
+    >>> q.params, q.statement
+    ({'n': 5}, 'MATCH (e:Entity) RETURN e.name LIMIT $n')
+    """
     description: list[str] = []
     params: dict[str, Any] = {}
     body: list[str] = []
     neo4j_only = None
-    for line in path.read_text(encoding="utf-8").splitlines():
+    label = path.name if path is not None else name
+    for line in text.splitlines():
         stripped = line.strip()
         if not body and stripped.startswith("//"):
             text = stripped[2:].strip()
@@ -65,12 +78,12 @@ def read_pack_query(path: Path) -> PackQuery:
         elif not body and stripped.startswith(":param"):
             match = _PARAM.match(stripped)
             if not match:
-                raise CoopgraphError(f"{path.name}: cannot read the line '{stripped}'; write ':param name => value;'")
+                raise CoopgraphError(f"{label}: cannot read the line '{stripped}'; write ':param name => value;'")
             params[match["name"]] = parse_literal(match["value"])
         elif stripped or body:
             body.append(line)
-    statement = "\n".join(body).strip().rstrip(";")
-    return PackQuery(path.stem, " ".join(description), params, statement, neo4j_only, path)
+    statement = "\n".join(body).strip().rstrip(";").rstrip()
+    return PackQuery(name, " ".join(description), params, statement, neo4j_only, path or PACK_DIR)
 
 
 def pack(directory: Path = PACK_DIR) -> dict[str, PackQuery]:
@@ -96,3 +109,28 @@ def run_pack_query(store: Any, name: str, params: dict[str, Any] | None = None) 
     if unknown:
         raise CoopgraphError(f"{name} takes no parameter {', '.join(sorted(unknown))}; it takes: {', '.join(query.params) or 'none'}")
     return store.run_cypher(query.statement, {**query.params, **(params or {})})
+
+
+_PARAMETER_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def run_query(store: Any, query: PackQuery, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run a query read from a file or standard input (:func:`parse_query_text`) on a Bolt store.
+
+    Its ``:param`` defaults are overridden by ``params``; every ``$name`` the
+    statement uses must have a value. The statement is sent as written, with
+    the values as parameters, never formatted into it.
+
+    Raises
+    ------
+    CoopgraphError
+        When the query is empty or a parameter it uses has no value.
+    """
+    if not query.statement:
+        raise CoopgraphError(f"{query.name}: no Cypher statement to run")
+    values = {**query.params, **(params or {})}
+    missing = sorted(set(_PARAMETER_USE.findall(query.statement)) - set(values))
+    if missing:
+        raise CoopgraphError(f"{query.name} uses ${', $'.join(missing)} but no value is given; "
+                             f"add --param {missing[0]}=VALUE (or a ':param {missing[0]} => VALUE;' line)")
+    return store.run_cypher(query.statement, values)

@@ -52,8 +52,7 @@ from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter, filtered_graph
 
 #: the headline question: Russian technologies to the PLA and its programmes
-HEADLINE_FROM = "country:Russia"
-HEADLINE_TO = "org:PLA"
+from coopgraph.queries.headline import HEADLINE_FROM, HEADLINE_LIMIT, HEADLINE_TO  # noqa: E402
 
 #: what a dossier can answer, as the report of the same name does
 KINDS = ("chains", "path", "impact", "neighbours")
@@ -64,7 +63,7 @@ FORMATS = {"html": ".html", "md": ".md"}
 _RENDERER = {"html": "html", "md": "markdown"}
 _FORMAT_OF_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
-_DEFAULT_LIMIT = {"chains": 50, "path": 5, "impact": 50, "neighbours": None}
+_DEFAULT_LIMIT = {"chains": HEADLINE_LIMIT, "path": 5, "impact": 50, "neighbours": None}
 
 
 class QuestionError(CoopgraphError):
@@ -87,7 +86,7 @@ class Question:
         ``neighbours``: the one entity.
     max_hops, via, limit : as for :func:`coopgraph.queries.chains`
         ``limit`` is the most chains (``chains``, ``impact``) or paths (``path``);
-        ``None`` takes the report's default (50 chains, 5 paths).
+        ``None`` takes the report's default (the headline's limit of chains, 5 paths).
     depth, cap, types : as for :func:`coopgraph.queries.neighbours`
     flow_only : bool
         ``path``: follow flows only.
@@ -97,14 +96,14 @@ class Question:
     Examples
     --------
     >>> Question().command()
-    'coopgraph dossier --from country:Russia --to org:PLA'
+    "coopgraph dossier --from country:Russia --to org:PLA --to 'country:China&type:program'"
     >>> Question("path", entities=("Su-35", "EED")).title()
     'Shortest paths from Su-35 to EED'
     """
 
     kind: str = "chains"
     sources: tuple[str, ...] = (HEADLINE_FROM,)
-    targets: tuple[str, ...] = (HEADLINE_TO,)
+    targets: tuple[str, ...] = HEADLINE_TO
     entities: tuple[str, ...] = ()
     max_hops: int = 4
     via: tuple[str, ...] | None = None
@@ -221,12 +220,16 @@ class Question:
         return rows
 
     def filename(self, fmt: str = "html") -> str:
-        """A file name that says what was asked: ``dossier-country-russia-to-org-pla.html``.
+        """A file name that says what was asked: ``dossier-headline.html`` for the headline question.
 
         >>> Question("neighbours", entities=("Su-35",)).filename("md")
         'dossier-neighbours-su-35.md'
+        >>> Question(targets=("China",)).filename()
+        'dossier-country-russia-to-china.html'
         """
-        if self.kind == "chains":
+        if self.kind == "chains" and self.sources == (HEADLINE_FROM,) and self.targets == HEADLINE_TO:
+            words = ["headline"]
+        elif self.kind == "chains":
             words = [*self.sources, "to", *self.targets]
         elif self.kind == "path":
             words = ["path", self.entities[0], "to", self.entities[1]]

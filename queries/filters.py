@@ -116,3 +116,26 @@ class Cut:
 
     def add(self, what: str, number: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + number
+
+
+def as_of_note(documents: dict[str, dict], claim_filter: ClaimFilter | None) -> str | None:
+    """What to say when ``--as-of`` is earlier than every document: nothing can be cited by then.
+
+    Examples
+    --------
+    >>> docs = {"csis": {"date": "2020-03"}, "uts": {"date": "2022-11"}}
+    >>> as_of_note(docs, ClaimFilter(as_of="2015"))
+    'no document in the store was published by 2015 (--as-of), so no claim can be used; the documents are dated 2020-03 (csis), 2022-11 (uts)'
+    >>> as_of_note(docs, ClaimFilter(as_of="2021")) is None
+    True
+    """
+    if claim_filter is None or claim_filter.as_of is None:
+        return None
+    limit = PartialDate.parse(claim_filter.as_of).latest
+    dated = sorted(((d.get("date") or "", doc_id) for doc_id, d in documents.items()), key=lambda t: (t[0], t[1]))
+    if any(p is not None and p.earliest <= limit for p in (parse_optional(date) for date, _ in dated)):
+        return None
+    listing = ", ".join(f"{date or 'undated'} ({doc_id})" for date, doc_id in dated[:8])
+    more = f" and {len(dated) - 8} more" if len(dated) > 8 else ""
+    return (f"no document in the store was published by {claim_filter.as_of} (--as-of), so no claim can be used; "
+            f"the documents are dated {listing}{more}" if dated else "the store holds no documents")

@@ -18,9 +18,12 @@ def lineage(graph: nx.MultiDiGraph, entity: str, *, depth: int = 5, claim_filter
             schema: Schema | None = None) -> Report:
     """Follow the schema's lineage relations (derived_from, copy_of, licensed_to) both ways.
 
-    Rows give the ``depth`` from the start, the ``direction`` (``descendant``:
-    a later design or licensee; ``ancestor``: an earlier design), the claim, its
-    date and its citations.
+    Rows give the ``depth`` from the start, the ``entity`` reached and the entity
+    it was reached ``from`` (with ``entity_name`` and ``from_name``), the
+    ``direction`` of ``entity`` relative to ``from`` (``descendant``: a later
+    design or licensee of it; ``ancestor``: an earlier design of it), the claim,
+    its date and its citations. At depth 2 and beyond, ``from`` is not the start:
+    an ancestor of a descendant is a relative, not an ancestor of the start.
 
     Raises
     ------
@@ -34,8 +37,8 @@ def lineage(graph: nx.MultiDiGraph, entity: str, *, depth: int = 5, claim_filter
     >>> g.add_nodes_from([("su27", {"name": "Su-27"}), ("j11", {"name": "J-11"}), ("j16", {"name": "J-16"})])
     >>> _ = g.add_edge("j11", "su27", key="c1", type="copy_of", citations=[])
     >>> _ = g.add_edge("j16", "j11", key="c2", type="derived_from", citations=[])
-    >>> [(r["depth"], r["direction"], r["statement"]) for r in lineage(g, "su27")]
-    [(1, 'descendant', 'J-11 copy_of Su-27'), (2, 'descendant', 'J-16 derived_from J-11')]
+    >>> [(r["depth"], r["entity_name"], r["direction"], r["from_name"]) for r in lineage(g, "su27")]
+    [(1, 'J-11', 'descendant', 'Su-27'), (2, 'J-16', 'descendant', 'J-11')]
     """
     schema = schema or load_schema()
     start = resolve_node(graph, entity)
@@ -62,7 +65,8 @@ def lineage(graph: nx.MultiDiGraph, entity: str, *, depth: int = 5, claim_filter
         for other, direction, u, v, key, data in sorted(steps, key=lambda s: (s[1] != "descendant", s[4])):
             used.add(key)
             row = edge_claim_row(graph, u, v, key, data)
-            rows.append({"depth": level + 1, "direction": direction, "from": node, "entity": other,
+            rows.append({"depth": level + 1, "direction": direction, "from": node,
+                         "from_name": graph.nodes[node].get("name", node), "entity": other,
                          "entity_name": graph.nodes[other].get("name", other), **row})
             if other not in seen:
                 seen.add(other)

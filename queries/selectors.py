@@ -28,7 +28,7 @@ import networkx as nx
 
 from coopgraph.graph.errors import AmbiguousNameError, NotFoundError
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.graph.sqlite_store import fold
+from coopgraph.graph.names import announce, close_entities, fold, not_found_message, squash
 
 ITEM_TYPES = ("weapon_system", "technology")
 
@@ -48,12 +48,24 @@ def _names(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
 def resolve_node(graph: nx.MultiDiGraph, text: str) -> str:
     """The id of the one node ``text`` names (id, name, alias, or a unique part of one).
 
+    An exact id wins; then an exact name or alias (case and spaces ignored); then
+    the one name that differs only by hyphens and spaces (``Su27``); then the one
+    name or alias that contains ``text``. The last two are announced
+    (:data:`coopgraph.graph.names.on_inexact_match`).
+
+    Raises
+    ------
+    NotFoundError
+        When nothing matches; the message names the closest entities (did you mean).
+    AmbiguousNameError
+        When several match equally well; the message lists them.
+
     Examples
     --------
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("system:su-27", name="Su-27", aliases=["Flanker"])
-    >>> resolve_node(g, "flanker")
-    'system:su-27'
+    >>> resolve_node(g, "flanker"), resolve_node(g, "SU27")
+    ('system:su-27', 'system:su-27')
     """
     if text in graph:
         return text
@@ -64,11 +76,20 @@ def resolve_node(graph: nx.MultiDiGraph, text: str) -> str:
         return next(iter(exact))
     if len(exact) > 1:
         raise AmbiguousNameError(text, sorted((n, graph.nodes[n].get("name", n)) for n in exact))
-    partial = sorted({node for name, nodes in index.items() if wanted in name for node in nodes})
+    squashed = squash(text)
+    spelled = sorted({node for name, nodes in index.items() if squashed and squash(name) == squashed for node in nodes})
+    if len(spelled) == 1:
+        announce(text, spelled[0], graph.nodes[spelled[0]].get("name", spelled[0]), "spelling")
+        return spelled[0]
+    if len(spelled) > 1:
+        raise AmbiguousNameError(text, [(n, graph.nodes[n].get("name", n)) for n in spelled])
+    partial = sorted({node for name, nodes in index.items() if wanted and wanted in name for node in nodes})
     if len(partial) == 1:
+        announce(text, partial[0], graph.nodes[partial[0]].get("name", partial[0]), "partial")
         return partial[0]
     if not partial:
-        raise NotFoundError(f"no entity matches '{text}'; try 'coopgraph search {text}'")
+        names = {n: graph.nodes[n].get("name", n) for n in graph.nodes}
+        raise NotFoundError(not_found_message(text, close_entities(text, index, names)))
     raise AmbiguousNameError(text, [(n, graph.nodes[n].get("name", n)) for n in partial])
 
 

@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from coopgraph.graph.dates import PartialDate
 from coopgraph.graph.errors import QueryError
 from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter, edge_span, filtered_graph
@@ -30,7 +31,10 @@ def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: It
     -------
     Report
         One row per claim (:func:`~coopgraph.queries.evidence.edge_claim_row` plus
-        ``year`` and ``month``), in date order.
+        ``year`` and ``month``: the period the claim is counted in, its earliest
+        date, or the first month of the ``from_date`` window for a claim that
+        began before it; ``month`` is ``None`` when the date gives no month), in
+        date order.
 
     Raises
     ------
@@ -57,6 +61,7 @@ def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: It
     items = list(edges)
     if focus:
         items += [e for e in view.in_edges(focus, keys=True, data=True) if e[0] != focus]
+    window_start = PartialDate.parse(claim_filter.from_date) if claim_filter and claim_filter.from_date else None
     rows = []
     for u, v, key, data in items:
         if wanted_rel is not None and data.get("type") not in wanted_rel:
@@ -65,8 +70,12 @@ def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: It
             continue
         first, last = edge_span(data)
         row = edge_claim_row(graph, u, v, key, data)
-        row["year"] = first.year if first else None
-        row["month"] = f"{first.year:04d}-{first.month:02d}" if first and first.month else None
+        counted = first
+        if first is not None and window_start is not None and first.latest < window_start.earliest:
+            # a claim that began before --from-date is counted where the window starts, never before it
+            counted = PartialDate(window_start.earliest.year, window_start.earliest.month, None, "month")
+        row["year"] = counted.year if counted else None
+        row["month"] = f"{counted.year:04d}-{counted.month:02d}" if counted and counted.month else None
         row["_sort"] = (first is None, first.sort_key if first else (0, 0, 0), key)
         rows.append(row)
     rows.sort(key=lambda r: r.pop("_sort"))
@@ -75,6 +84,9 @@ def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: It
 
 def timeline_counts(rows: Iterable[dict[str, Any]], by: str = "year") -> Report:
     """Counts of claims per period (``year`` or ``month``) and relation type; undated claims counted apart.
+
+    By month, every period is a month: a claim dated to the year only is counted
+    in ``YYYY-??`` (after that year's months), and a note says so.
 
     Examples
     --------
@@ -87,9 +99,14 @@ def timeline_counts(rows: Iterable[dict[str, Any]], by: str = "year") -> Report:
     if by not in ("year", "month"):
         raise QueryError(f"cannot count by '{by}'; count by 'year' or 'month'")
     records = []
+    year_only = 0
     for row in rows:
-        period = row.get(by) or (f"{row['year']}" if by == "month" and row.get("year") else None)
+        period = row.get(by)
+        if by == "month" and not period and row.get("year"):
+            # dated to the year only: a month-shaped period of its own, never the bare year beside months
+            period, year_only = f"{row['year']}-??", year_only + 1
         records.append({"period": str(period) if period else "undated", "relation": row["relation"]})
+    notes = [f"YYYY-??: {year_only} claim(s) dated to the year only, without a month"] if year_only else []
     if not records:
         return Report([], columns=["period", "total"])
     frame = pd.DataFrame(records)
@@ -99,4 +116,4 @@ def timeline_counts(rows: Iterable[dict[str, Any]], by: str = "year") -> Report:
     table.columns.name = None
     table["_undated"] = table["period"] == "undated"
     table = table.sort_values(["_undated", "period"]).drop(columns="_undated").reset_index(drop=True)
-    return Report(table.to_dict("records"), columns=list(table.columns))
+    return Report(table.to_dict("records"), columns=list(table.columns), notes=notes)

@@ -45,17 +45,34 @@ neo4j driver 6.x (see docs/falkordb-dialect.md):
   statement commits on its own (a single statement is atomic).
 * The Bolt listener binds to all interfaces (``*:BOLT_PORT``) regardless of
   ``--bind``; BOLT_PORT must be <= 32767 or no Bolt listener is started.
+
+Because of that last fact, and because Bolt takes no password here, the server
+is only ever started in a private network namespace, where loopback is the only
+interface up, so no other host can reach it (docs/reliability.md, point 12):
+
+* already private (``unshare --net`` with ``lo`` up, as ``.ci/run`` can do):
+  nothing to do;
+* otherwise ``start_falkordb`` moves the calling thread, and so every process
+  and thread it starts later, into a new network namespace
+  (``unshare(CLONE_NEWNET)``, which needs root or CAP_SYS_ADMIN) and brings
+  ``lo`` up. Connections already open keep working; new ones stay on this host;
+* if neither works it refuses to start (:class:`ExposedServerError`), unless
+  ``FALKORDB_ALLOW_EXPOSED=1`` says a reachable, password-less server is fine.
 """
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import os
 import random
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -69,6 +86,83 @@ _BOLT_HANDSHAKE = bytes.fromhex("6060b017" "00070705" "00020404" "00010403" "000
 
 class FalkorDBStartError(RuntimeError):
     """Raised when the server process dies or Bolt does not come up in time."""
+
+
+class ExposedServerError(FalkorDBStartError):
+    """Raised instead of starting a server other hosts could reach (no private network namespace)."""
+
+
+# -- a private network namespace: loopback only -------------------------------------------------------
+
+_SIOCGIFFLAGS, _SIOCSIFFLAGS, _SIOCGIFADDR = 0x8913, 0x8914, 0x8915
+_IFF_UP = 0x1
+_CLONE_NEWNET = 0x40000000
+#: what the namespace looked like before :func:`isolate_network` left it (for tests that check)
+HOST_NETWORK: dict[str, Any] = {}
+
+
+def _interface_flags(name: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack("16sh22x", name.encode()[:15], 0)
+        return struct.unpack("16sh22x", fcntl.ioctl(sock.fileno(), _SIOCGIFFLAGS, request))[1]
+
+
+def interface_addresses() -> dict[str, str]:
+    """IPv4 address of each interface that is up in this thread's network namespace."""
+    out = {}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        for _, name in socket.if_nameindex():
+            try:
+                if not _interface_flags(name) & _IFF_UP:
+                    continue
+                reply = fcntl.ioctl(sock.fileno(), _SIOCGIFADDR, struct.pack("16sH14x", name.encode()[:15], socket.AF_INET))
+            except OSError:
+                continue  # up, but no IPv4 address
+            out[name] = socket.inet_ntoa(reply[20:24])
+    return out
+
+
+def network_is_private() -> bool:
+    """True when no interface but loopback is up here: nothing listening can be reached from another host."""
+    for _, name in socket.if_nameindex():
+        if name != "lo" and _interface_flags(name) & _IFF_UP:
+            return False
+    return True
+
+
+def isolate_network() -> bool:
+    """Move the calling thread into a new network namespace with only loopback up; True when private after.
+
+    Processes and threads started afterwards by this thread inherit the namespace;
+    threads started before stay where they were (start a new one to reach the server).
+    Needs root or CAP_SYS_ADMIN; returns False (and changes nothing) without it.
+    """
+    if network_is_private():
+        return True
+    libc = ctypes.CDLL(None, use_errno=True)
+    here = f"/proc/self/task/{threading.get_native_id()}/ns/net"
+    before = {"namespace": os.readlink(here), "addresses": interface_addresses(), "fd": os.open(here, os.O_RDONLY)}
+    if libc.unshare(_CLONE_NEWNET) != 0:
+        os.close(before["fd"])
+        return False
+    HOST_NETWORK.update(before)  # the fd lets a test step back out (setns) and knock from the host's side
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        flags = _interface_flags("lo")
+        fcntl.ioctl(sock.fileno(), _SIOCSIFFLAGS, struct.pack("16sh22x", b"lo", flags | _IFF_UP))
+    return network_is_private()
+
+
+def ensure_private_network(isolate: bool = True) -> None:
+    """Make sure a server started now cannot be reached from another host, or raise :class:`ExposedServerError`."""
+    if network_is_private() or (isolate and isolate_network()):
+        return
+    if os.environ.get("FALKORDB_ALLOW_EXPOSED") == "1":
+        return
+    raise ExposedServerError(
+        "refusing to start FalkorDB: its Bolt listener binds every interface and takes no password, and this "
+        "process is not in a private network namespace (and could not make one: that needs root). Run the tests "
+        "as `unshare --net sh -c 'ip link set lo up && python -m pytest -q'` (as root; or `unshare -r --net ...`), "
+        "or set FALKORDB_ALLOW_EXPOSED=1 to accept a server other hosts can reach")
 
 
 def find_binaries() -> tuple[str, str]:
@@ -294,13 +388,16 @@ class FalkorDBServer:
         return f"<FalkorDBServer pid={self.pid} port={self.port} uri={self.uri} {state}>"
 
 
-def start_falkordb(workdir: Path | str, timeout: float = 20.0) -> FalkorDBServer:
+def start_falkordb(workdir: Path | str, timeout: float = 20.0, isolate: bool = True) -> FalkorDBServer:
     """Start FalkorDB with Bolt on free ports; return once Bolt answers queries.
 
     ``workdir`` receives the server's ``--dir`` and ``falkordb.log``.  Raises
     ``FalkorDBStartError`` (with the log tail) if the process exits or Bolt is
-    not ready within ``timeout`` seconds.
+    not ready within ``timeout`` seconds.  The server only starts in a private
+    network namespace (:func:`ensure_private_network`; ``isolate=False`` does not
+    move the caller into one, and then refuses unless it is private already).
     """
+    ensure_private_network(isolate)
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     redis_server, module = find_binaries()

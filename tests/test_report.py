@@ -10,6 +10,7 @@ from pathlib import Path
 
 from coopgraph.graph.store import open_store
 from coopgraph.queries import centrality, chains, paths, search
+from coopgraph.queries.headline import HEADLINE_FROM, HEADLINE_LIMIT, HEADLINE_TO
 from coopgraph.queries.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +26,7 @@ def as_text(rows):
 
 def test_python_users_get_the_rows_the_cli_writes(run, store_path):
     graph = open_store(store_path).graph()
-    result = chains(graph, "country:Russia", "org:PLA", limit=50)
+    result = chains(graph, HEADLINE_FROM, list(HEADLINE_TO), limit=HEADLINE_LIMIT)
     cli = csv_rows(run("chains", "--format", "csv", "--store", store_path).output)
     assert cli == as_text(result.rows) and len(cli) > 20
     found = paths(graph, "Su-35", "EED")

@@ -15,12 +15,13 @@ name              reads
 ``sipri``         a SIPRI Arms Transfers Database trade register export
 ``ftm``           FollowTheMoney entities (JSON lines; OpenSanctions, Aleph)
 ``graphml``       a GraphML file written by ``coopgraph export graphml``
+``json``          a node-link JSON file written by ``coopgraph export json``
 ================  ==========================================================
 
 Examples
 --------
 >>> sorted(IMPORTERS)
-['csv', 'ftm', 'graphml', 'sipri', 'xlsx']
+['csv', 'ftm', 'graphml', 'json', 'sipri', 'xlsx']
 >>> import tempfile, pathlib
 >>> from coopgraph.graph.sqlite_store import SQLiteStore
 >>> from coopgraph.loaders.importers.table import Mapping
@@ -43,7 +44,7 @@ from typing import Any, Callable
 
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.graph.store import Store
-from coopgraph.loaders.importers import ftm, graphml, sipri, table
+from coopgraph.loaders.importers import ftm, graphml, nodelink, sipri, table
 from coopgraph.loaders.importers.table import Mapping
 from coopgraph.loaders.resolve_names import ImportReport, index_for
 from coopgraph.loaders.validate import validate_records
@@ -65,6 +66,7 @@ IMPORTER_RECORDS: dict[str, Importer] = {i.name: i for i in (
     Importer("sipri", sipri.read_sipri, sipri.DESCRIPTION),
     Importer("ftm", ftm.read_ftm, ftm.DESCRIPTION),
     Importer("graphml", graphml.read_graphml_records, graphml.DESCRIPTION),
+    Importer("json", nodelink.read_json_records, nodelink.DESCRIPTION),
 )}
 
 #: importer name -> reader, for callers that only read

@@ -147,10 +147,10 @@ def _read_lines(path: Path, problems: list[Problem]) -> list[tuple[int, dict]]:
     except UnicodeDecodeError as exc:
         raise ValidationError([Problem(name, None, None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8 JSON lines")]) from None
     if text.lstrip().startswith("["):
-        try:
-            return [(i, obj) for i, obj in enumerate(json.loads(text), start=1)]
-        except json.JSONDecodeError as exc:
-            raise ValidationError([Problem(name, exc.lineno, None, f"not valid JSON: {exc.msg}", "fix the JSON syntax")]) from None
+        line = text[:len(text) - len(text.lstrip())].count("\n") + 1
+        raise ValidationError([Problem(name, line, None, "a JSON array, but FollowTheMoney files are JSON lines: "
+                                       "one entity object on each line",
+                                       "write one entity per line, e.g. jq -c '.[]' FILE > FILE.ftm.json")])
     out = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -267,7 +267,8 @@ def read_ftm(path: str | Path, index: NameIndex) -> tuple[list[RawRecord], Impor
     Parameters
     ----------
     path : path
-        A ``.json``/``.ftm.json``/``.jsonl`` file, one FtM entity a line (a JSON array works too).
+        A ``.json``/``.ftm.json``/``.jsonl`` file, one FtM entity a line (a JSON array is refused, with how to
+        turn it into lines).
     index : NameIndex
         Existing entities and merge decisions; new entities are added to it.
 

@@ -66,6 +66,25 @@ In the 2,643 rows of the register slice in ``tests/fixtures/sipri`` this
 concerns 130 rows of 5 designations: 120 take the model their comments name
 (78 models, such as ``DR-77`` in four deals), 10 get an item of their own.
 
+**Comments.** What :func:`~coopgraph.loaders.importers.sipri_comments.extract`
+reads in a row's comments becomes claims (status ``reported``, a confidence
+below the row's own, the comments as quote, locator ``line N, comments``):
+programme links ``item component_of programme`` (``for J-10 combat aircraft
+produced in China``), modernisations (``component_of`` the result,
+``derived_from`` the platform modernised), local production (``produced_in``,
+``licensed_to`` in the row's deal, or a local entity ``copy_of`` /
+``derived_from`` the item) and local designations (``Chinese designation
+J-11``: ``J-11 derived_from`` the item). A platform the register places in
+the recipient becomes the recipient's ``program``; any other a
+``weapon_system`` of no country. The clauses no rule understood are listed in
+:attr:`SipriReport.unexplained` (``coopgraph import sipri FILE --explain``).
+See ``docs/importers.md``.
+
+**Rows already held.** A row whose claims the store already holds (the same
+row hash) keeps its deal, its item and what its comments became, so importing
+a register again changes nothing; ``row_deals`` files rows under existing deals
+(a curation decision, see ``tools/sipri_deals.yaml``).
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -107,10 +126,15 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Callable, Mapping
 
 from coopgraph.graph.errors import Problem, ValidationError
 from coopgraph.graph.model import Entity
+from coopgraph.loaders.importers.sipri_comments import (
+    Designation, Extraction, LocalProduction, Modernisation, ProgrammeLink, extract, same_country,
+)
 from coopgraph.loaders.records import RawRecord
 from coopgraph.loaders.resolve_names import ImportReport, NameIndex, fold, loose_date, short_hash, slugify
 
@@ -312,8 +336,9 @@ def generic_item_name(designation: str, comments: str) -> tuple[str, str] | None
     return None
 
 
-_VARIANT_ROLE = re.compile(r"^(?:trainer|combat|trainer/combat|armed|naval|export|transport|ASW|AEW|MP|"
-                           r"improved|modernized|upgraded|land-based|ship-based)$")
+_VARIANT_ROLE = re.compile(r"^(?:(?i:trainer|combat|trainer/combat|armed|naval|export|transport|improved|modernized|"
+                           r"upgraded|land-based|ship-based)|ASW|AEW|AEW&C|MP|SAR|CP|ASM|SSM|SAM|AAM|EW|ELINT|SIGINT|"
+                           r"VIP|MPA|COIN|FGA)$")
 _VARIANT_STOP = re.compile(r"^(?:\d+|[A-Z][a-z]+-[a-z]+.*|.*[,:]|.*\)\W*|(?i:incl|including|probably|possibly|"
                            r"mainly|some|and|or|of|to|for|from|with|as))$")
 
@@ -323,11 +348,16 @@ def comment_variant(comments: str) -> str | None:
 
     The variant is the model-like words (a capital or a digit first, at most
     three, with a bracketed alias) just before ``version`` (singular), past
-    role words such as ``trainer`` or ``armed``.
+    role words such as ``trainer``, ``armed`` or ``SAR``; none when the clause
+    names several versions (``A or B version``).
 
     >>> [comment_variant(c) for c in ("$1 b deal; Su-30MKK version", "9M38M1 (SA-N-7) version",
     ...     "Mi-171Sh armed version", "F-16 Block-15 version", "in several versions", "Chinese-produced H/PJ-26 version")]
     ['Su-30MKK', '9M38M1 (SA-N-7)', 'Mi-171Sh', 'F-16 Block-15', None, 'H/PJ-26']
+    >>> [comment_variant(c) for c in ("Armed Mi-171Sh version", "Ka-28PS SAR version", "BTR-60PU-12 CP version")]
+    ['Mi-171Sh', 'Ka-28PS', 'BTR-60PU-12']
+    >>> [comment_variant(c) for c in ("Mi-171 or Mi-171E version", "R-27R-1 and probably R-27ER version")]
+    [None, None]
     """
     for clause in comments.split(";"):
         tokens = clause.split()
@@ -346,8 +376,13 @@ def comment_variant(comments: str) -> str | None:
             picked.insert(0, token)
             models += not bracket
             at -= 1
-        while picked and picked[0].startswith("("):
-            picked.pop(0)
+        while picked and (picked[0].startswith("(") or _VARIANT_ROLE.match(picked[0])):
+            picked.pop(0)  # a bracket, or a role word written first ("Armed Mi-171Sh version")
+        before = at
+        while before >= 0 and tokens[before].lower() in ("probably", "possibly", "most"):
+            before -= 1
+        if before >= 0 and tokens[before].lower() in ("and", "or", "and/or"):
+            return None  # "Mi-171 or Mi-171E version": several versions, none the deal's
         if picked and not (len(picked) == 1 and fold(picked[0]) in CLASS_NAMES):
             return " ".join(picked)
     return None
@@ -392,8 +427,7 @@ class _Entities:
             self.index.add_name(eid, text)
             if eid in self.new and text not in self.new[eid].names:
                 entity = self.new[eid]
-                self.new[eid] = Entity(entity.id, entity.type, entity.name, entity.aliases + (text,),
-                                       attributes=entity.attributes)
+                self.new[eid] = replace(entity, aliases=entity.aliases + (text,))
             elif eid not in self.new:
                 self.report.resolved[text] = eid
             return eid
@@ -420,6 +454,399 @@ class _Entities:
         return eid
 
 
+    def variant_item(self, variant: str, designation: str) -> str | None:
+        """The existing item a row's version names, when its designation names none.
+
+        ``AL-31FN Series-3 version`` of the designation ``AL-31``: the engine is
+        ``tech:al-31fn`` (by its name, or the version's first word). The version
+        must extend the designation (``AL-31`` -> ``AL-31FN``), and only entities
+        that were in the store before this import count, so the item does not
+        depend on the order of the rows.
+        """
+        before = self.index.resolve(designation, ITEM_TYPES)
+        if before.id and before.id not in self.new:
+            return None
+        bare = re.sub(r"\s*\([^()]*\)", "", variant).strip()
+        if not fold(bare).startswith(fold(designation)):
+            return None  # a version of another name ("PL-2 version" of the PL-1B) is not this designation's
+        for text in dict.fromkeys((bare, bare.split()[0] if bare else "")):
+            found = self.index.resolve(text, ITEM_TYPES) if text else None
+            if found is not None and found.id and found.id not in self.new:
+                self.report.resolved[variant] = found.id
+                return found.id
+        return None
+
+    def find(self, names: tuple[str, ...], types: tuple[str, ...], where: str,
+             prefer: str | None = None) -> str | None:
+        """The entity one of ``names`` (tried in order) resolves to among ``types``; ``prefer`` breaks a tie."""
+        for text in names:
+            found = self.index.resolve(text, types)
+            if found.id:
+                if found.id not in self.new:
+                    self.report.resolved.setdefault(text, found.id)
+                return found.id
+            if found.ambiguous:
+                preferred = [c for c in found.candidates if self.index.type_of(c) == prefer]
+                choice = preferred[0] if len(preferred) == 1 else found.candidates[0]
+                self.report.unresolved.append((text, where, f"ambiguous ({', '.join(found.candidates)}); used {choice}; "
+                                                            "record a decision with 'coopgraph merge'"))
+                return choice
+        return None
+
+    def create(self, etype: str, name: str, aliases: tuple[str, ...], where: str, why: str, *,
+               country: str | None = None, description: str | None = None, attributes: dict | None = None,
+               suffix: str | None = None) -> str:
+        """A new entity (or the one of the same id made earlier in this import, given the new aliases)."""
+        prefix = self.index.schema.entity_type(etype).prefix
+        slug = slugify(name) or "x-" + short_hash(name)
+        eid = self.index.canonical(f"{prefix}:{slug}" + (f"-{slugify(suffix, 24)}" if suffix else ""))
+        names = tuple(dict.fromkeys(a for a in aliases if fold(a) != fold(name)))
+        if eid in self.index.entities:
+            entity = self.index.entities[eid]
+            if eid in self.new:
+                more = tuple(a for a in names if fold(a) not in {fold(n) for n in entity.names})
+                if more:
+                    entity = self.new[eid] = replace(entity, aliases=entity.aliases + more)
+                    self.index.add(entity)
+            return eid
+        entity = Entity(eid, etype, name, names, country=country, description=description, attributes=attributes or {})
+        self.new[eid] = entity
+        self.index.add(entity)
+        self.report.created.append((eid, name, f"{why} ({where})"))
+        return eid
+
+
+@dataclass
+class SipriReport(ImportReport):
+    """An :class:`~coopgraph.loaders.resolve_names.ImportReport` plus what the comments gave.
+
+    ``unexplained`` lists ``(where, comment, clause)`` for every comment clause
+    no rule understood (``coopgraph import sipri FILE --explain``);
+    ``comment_counts`` counts the claims read from comments, by kind.
+    """
+
+    unexplained: list[tuple[str, str, str]] = field(default_factory=list)
+    comment_counts: dict[str, int] = field(default_factory=dict)
+
+    def explain_rows(self) -> list[dict[str, str]]:
+        """One row per clause no rule understood: where (the row's line), comment, clause.
+
+        >>> SipriReport("sipri", "t.csv", unexplained=[("line 9", "In 3 batches", "In 3 batches")]).explain_rows()
+        [{'where': 'line 9', 'comment': 'In 3 batches', 'clause': 'In 3 batches'}]
+        """
+        return [{"where": w, "comment": c, "clause": x} for w, c, x in self.unexplained]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "comment_claims": dict(self.comment_counts), "unexplained": self.explain_rows()}
+
+
+#: the entity types a platform or programme named in a comment may resolve to (programmes win a tie)
+PLATFORM_TYPES = ("program", "weapon_system", "technology")
+#: how much a claim read from a row's comments is below the row's own confidence, and hedges below that
+COMMENT_DROP = 0.1
+HEDGE_DROP = {"probably": 0.1, "likely": 0.1, "reportedly": 0.1, "apparently": 0.1, "presumably": 0.1,
+              "possibly": 0.2, "perhaps": 0.2}
+_LATER = re.compile(r"(?i)\b(?:later|more|after|subsequently|then)\b")
+
+
+def comment_confidence(row_confidence: float, certainty: str | None = None) -> float:
+    """The confidence of a claim read from a row's comments: below the row's own, lower when hedged.
+
+    >>> comment_confidence(0.8), comment_confidence(0.8, "probably"), comment_confidence(0.6, "possibly")
+    (0.7, 0.6, 0.3)
+    """
+    return max(0.1, round(row_confidence - COMMENT_DROP - HEDGE_DROP.get(certainty or "", 0.0), 2))
+
+
+def _read_comment(row: dict[str, str]) -> tuple[dict[str, str], Extraction]:
+    """The row's cells by field, and what the rules read in its comments (an unreadable one is all left over)."""
+    comment = row.get("comments", "")
+    recipient = _party(row.get("recipient", ""))[0]
+    supplier = _party(row.get("supplier", ""))[0]
+    try:
+        return row, extract(comment, recipient=recipient, supplier=supplier)
+    except (ValueError, IndexError, KeyError, TypeError, re.error, RecursionError):
+        return row, Extraction(comment, leftover=(comment,) if comment.strip() else ())
+
+
+def _single_variant(extraction: Extraction) -> str | None:
+    """The version the comments name when they name exactly one, unhedged (``D-30KP-2 veraion``)."""
+    certain = [v for v in extraction.variants if not v.certainty]
+    return certain[0].name if len(certain) == 1 and len(extraction.variants) == 1 else None
+
+
+def local_platforms(readings: list[tuple[dict[str, str], Extraction]]) -> dict[str, set[str]]:
+    """Per recipient (folded), the platforms (folded names and aliases) the register places there.
+
+    A platform is the recipient's when a comment says it is ``produced in`` the
+    recipient (a link with ``local=True``), or when the recipient modernises
+    a platform of its own into it (``for modernization of J-8B to J-8IIM``,
+    unless the phrase places it elsewhere). A link elsewhere in the register
+    that names such a platform without a place (``for Type-052B destroyers``)
+    then names the recipient's platform too.
+
+    >>> x = extract("For 2 Type-052B (Luyang-1) destroyers produced in China", recipient="China")
+    >>> sorted(local_platforms([({"recipient": "China"}, x)])["china"])
+    ['luyang-1', 'type-052b']
+    """
+    local: dict[str, set[str]] = {}
+    for row, extraction in readings:
+        recipient = fold(_party(row.get("recipient", ""))[0])
+        names: list[str] = []
+        for link in extraction.links:
+            if link.local:
+                names += [link.name, *link.aliases]
+        for mod in extraction.modernisations:
+            if mod.to and mod.name and not _placed_elsewhere(mod, row.get("recipient", "")):
+                names += [mod.to, *mod.to_aliases]
+        if names:
+            local.setdefault(recipient, set()).update(fold(n) for n in names)
+    return local
+
+
+def _placed_elsewhere(finding: ProgrammeLink | Modernisation, recipient: str) -> bool:
+    places = [p for p in (finding.produced_in, finding.from_country) if p]
+    return any(not same_country(p, _party(recipient)[0]) for p in places)
+
+
+def _filed_rows(index: NameIndex) -> dict[str, str]:
+    """``{row hash: deal id}`` of the register rows the store holds (their order and delivery claims)."""
+    filed: dict[str, str] = {}
+    for claim in index.dataset.claims.values():
+        key = claim.key or ""
+        if claim.deal and key.startswith("sipri ") and key.endswith((" order", " delivery")):
+            filed.setdefault(key.split()[1], claim.deal)
+    return filed
+
+
+@dataclass
+class _RowContext:
+    """What the comment claims of one row need to know about it."""
+
+    row: dict[str, str]
+    row_key: str
+    where: str
+    first: int
+    item: str
+    deal: str
+    deal_known: bool
+    recipient: str | None
+    recipient_name: str
+    supplier_name: str
+    when: dict[str, Any]
+    confidence: float
+    source: str
+    order: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+
+
+class _CommentClaims:
+    """Turn what the rules read in a row's comments into claims, each citing the row's comments.
+
+    See :func:`read_sipri` and ``docs/importers.md`` ("Comments"): programme links
+    become ``component_of`` claims, modernisations ``component_of`` and
+    ``derived_from``, local production ``produced_in`` / ``licensed_to`` or a
+    local entity ``copy_of`` / ``derived_from`` the item, local designations a
+    local entity ``derived_from`` the item.
+    """
+
+    def __init__(self, doc: str, entities: "_Entities", local: dict[str, set[str]]):
+        self.doc, self.entities, self.local = doc, entities, local
+        self.schema = entities.index.schema
+        self.counts: dict[str, int] = {}
+
+    def claims(self, x: Extraction, ctx: _RowContext) -> list[RawRecord]:
+        out: list[RawRecord] = []
+        seen: set[tuple[str, str, str]] = set()
+        if not x.findings or not ctx.row.get("comments"):
+            return out
+
+        def claim(subject: str | None, relation: str, obj: str | None, finding: Any, kind: str,
+                  extra: dict | None = None, dated: bool = True, deal: str | None = None,
+                  dates: dict | None = None) -> None:
+            if not subject or not obj or subject == obj or (subject, relation, obj) in seen:
+                return
+            if not self._allowed(relation, subject, obj):
+                return
+            seen.add((subject, relation, obj))
+            when = dates if dates is not None else (ctx.when if dated else {})
+            note = ("Read by rule from the register row's comments (coopgraph's reading, not SIPRI's own claim; "
+                    "see docs/importers.md).")
+            if when:
+                note += " Dated as the row's " + ("year of order (licence)." if dates is not None else
+                                                   "deliveries (or its year of order when none are recorded).")
+            else:
+                said = getattr(finding, "when", None)
+                note += f" Undated: the comments say '{said}'." if said else " Undated: the comments give no year."
+            attributes = {"sipri_row": ctx.row_key, "finding": kind, "phrase": getattr(finding, "phrase", "")}
+            attributes.update({k: v for k, v in (extra or {}).items() if v not in (None, "", ())})
+            if getattr(finding, "certainty", None):
+                attributes["certainty"] = finding.certainty
+            data = {"subject": subject, "relation": relation, "object": obj,
+                    **{k: v for k, v in when.items() if v}, "status": "reported",
+                    "confidence": comment_confidence(ctx.confidence, getattr(finding, "certainty", None)),
+                    "key": f"sipri {ctx.row_key} comments", "citations": [
+                        {"document": self.doc, "locator": f"{ctx.where}, comments", "quote": ctx.row["comments"]}],
+                    "notes": note, "attributes": attributes}
+            if deal:  # a claim of the row's deal cites the row, as the deal's other claims do
+                data["deal"] = deal
+                data["citations"] = [{"document": self.doc, "locator": ctx.where, "quote": ctx.text}]
+            out.append(RawRecord("claims", data, ctx.source, ctx.first))
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+
+        for finding in x.findings:
+            if isinstance(finding, ProgrammeLink):
+                target = self._platform(finding.name, finding.aliases, finding.kind, ctx,
+                                        local=finding.local is not False and (finding.local or self._known_local(
+                                            ctx, (finding.name, *finding.aliases))), phrase=finding.phrase)
+                claim(ctx.item, "component_of", target, finding, "programme link",
+                      {"link": finding.relation, "platform_kind": finding.kind, "platforms": finding.count,
+                       "qualifier": finding.qualifier})
+            elif isinstance(finding, Modernisation):
+                self._modernisation(finding, ctx, claim)
+            elif isinstance(finding, LocalProduction):
+                self._production(finding, ctx, claim)
+            elif isinstance(finding, Designation):
+                country = self._country(finding.country, ctx)
+                local = self._local_item((finding.name, *finding.aliases), ctx, country, finding.phrase)
+                claim(local, "derived_from", ctx.item, finding, "local designation",
+                      {"designated_by": finding.country or ctx.recipient_name})
+        return out
+
+    # -- the findings ------------------------------------------------------------------------------
+
+    def _modernisation(self, m: Modernisation, ctx: _RowContext, claim) -> None:
+        platform = None
+        if m.name:
+            platform = self._platform(m.name, m.aliases, m.kind, ctx,
+                                      local=self._known_local(ctx, (m.name, *m.aliases)), phrase=m.phrase)
+        result = None
+        if m.to:
+            # the recipient modernises a platform of its own into the result: its programme, unless placed elsewhere
+            local = bool(m.name) and not _placed_elsewhere(m, ctx.row.get("recipient", ""))
+            result = self._platform(m.to, m.to_aliases, m.kind, ctx, local=local, phrase=m.phrase,
+                                    what="modernisation")
+        extra = {"platform_kind": m.kind, "platforms": m.count, "modernised": m.name, "into": m.to}
+        if platform and result:
+            claim(ctx.item, "component_of", result, m, "modernisation", extra)
+            claim(result, "derived_from", platform, m, "modernisation", extra)
+        elif platform:
+            claim(ctx.item, "component_of", platform, m, "modernisation", extra)
+        elif result:
+            claim(result, "derived_from", ctx.item, m, "modernisation", extra)
+
+    def _production(self, lp: LocalProduction, ctx: _RowContext, claim) -> None:
+        country = self._country(lp.country if lp.country_stated else None, ctx)
+        later = bool(lp.when) or lp.mode in ("copy", "development") or bool(_LATER.search(lp.phrase or ""))
+        extra = {"mode": lp.mode, "variant": lp.item, "count": lp.count, "licensed": lp.licensed, "when": lp.when}
+        if lp.local_name:
+            local = self._local_item((lp.local_name, *lp.aliases), ctx, country, lp.phrase)
+            relation = "copy_of" if lp.mode == "copy" or lp.licensed is False else "derived_from"
+            claim(local, relation, ctx.item, lp, "local production", extra, dated=not later)
+        elif lp.mode != "development" and country:
+            claim(ctx.item, "produced_in", country, lp, "local production", extra, dated=not later)
+        licensed = lp.licensed is True or (lp.mode == "licence" and lp.licensed is not False)
+        if licensed and country and country == ctx.recipient and ctx.deal_known:
+            claim(ctx.item, "licensed_to", ctx.recipient, lp, "licence", extra, deal=ctx.deal, dates=ctx.order)
+
+    # -- entities ----------------------------------------------------------------------------------
+
+    def _known_local(self, ctx: _RowContext, names: tuple[str, ...]) -> bool:
+        placed = self.local.get(fold(ctx.recipient_name), set())
+        return any(fold(n) in placed for n in names)
+
+    def _platform(self, name: str, aliases: tuple[str, ...], kind: str | None, ctx: _RowContext, *, local: bool,
+                  phrase: str, what: str = "programme") -> str:
+        """The platform or programme a comment names: an existing entity by name or alias, else a new one.
+
+        A new one is the recipient's ``program`` (``country`` the recipient) when
+        ``local``, else a ``weapon_system`` of no country.
+        """
+        found = self.entities.find((name, *aliases), PLATFORM_TYPES, ctx.where, prefer="program")
+        if found:
+            return found
+        recipient_state = ctx.recipient if ctx.recipient and self.entities.index.type_of(ctx.recipient) == "state" else None
+        label = f"{name} {kind}" if kind else name
+        if local and recipient_state:
+            return self.entities.create(
+                "program", name, aliases, ctx.where, f"a {what} the comments place in {ctx.recipient_name}",
+                country=recipient_state,
+                description=f"{label[0].upper() + label[1:]}: {ctx.recipient_name}'s, as the SIPRI trade register's "
+                            f"comments name it ('{phrase}').", attributes={"sipri_kind": kind} if kind else None)
+        return self.entities.create(
+            "weapon_system", name, aliases, ctx.where, "a platform the comments name",
+            description=f"{label[0].upper() + label[1:]}, named in the SIPRI trade register's comments ('{phrase}').",
+            attributes={"sipri_kind": kind} if kind else None)
+
+    def _local_item(self, names: tuple[str, ...], ctx: _RowContext, country: str | None, phrase: str) -> str:
+        """The entity a local name (``Chinese designation J-11``, ``produced in China as KR-1``) stands for.
+
+        An existing entity by name or alias: one made from an item of the same
+        kind (the first word of SIPRI's weapon description), else one of no
+        recorded kind (``system:j-11`` from the reports). When the name is taken
+        only by items of other kinds (``Type-59``: a gun and a tank), a new
+        entity ``<prefix>:<name>-<kind>``. Else a new entity of the item's type,
+        belonging to the country that names or produces it. The choice depends
+        on what the store holds, never on the order of the rows.
+        """
+        kind = ctx.row.get("description", "")
+        index = self.entities.index
+        suffix = None
+        for text in names:
+            found = index.resolve(text, PLATFORM_TYPES)
+            candidates = [found.id] if found.id else list(found.candidates)
+            if not candidates:
+                continue
+            recorded = {c: _head(index.entities[c].attributes.get("sipri_description", "")) for c in candidates}
+            fits = [c for c in candidates if recorded[c] == _head(kind)] or [c for c in candidates if not recorded[c]]
+            if fits:
+                if fits[0] not in self.entities.new:
+                    self.entities.report.resolved.setdefault(text, fits[0])
+                return fits[0]
+            suffix = suffix or kind or ctx.row_key[:8]
+        item_type = index.type_of(ctx.item) or "weapon_system"
+        item_type = item_type if item_type in ITEM_TYPES else "weapon_system"
+        item_name = index.entities[ctx.item].name
+        where_made = index.entities[country].name if country in index.entities else None
+        return self.entities.create(
+            item_type, names[0], names[1:], ctx.where, "a local name the comments give", country=country,
+            description=f"{item_name} as {where_made + ' ' if where_made else ''}produced or designated it: "
+                        f"'{phrase}' (SIPRI trade register comments).",
+            attributes={"sipri_description": kind} if kind else None, suffix=suffix)
+
+    def _country(self, name: str | None, ctx: _RowContext) -> str | None:
+        """The state a phrase names (the recipient when it names none)."""
+        if not name or same_country(name, ctx.recipient_name):
+            return ctx.recipient if ctx.recipient and self.entities.index.type_of(ctx.recipient) == "state" else None
+        return self.entities.get(name, ("state",), "state", ctx.where)
+
+    def _allowed(self, relation: str, subject: str, obj: str) -> bool:
+        return self.schema.relation(relation).allows(self.entities.index.type_of(subject),
+                                                     self.entities.index.type_of(obj))
+
+
+def _head(description: str) -> str:
+    """The first word of a weapon description: ``SAM system`` and ``SAM`` are one kind, a gun and a tank two."""
+    words = fold(description or "").split()
+    return words[0] if words else ""
+
+
+def row_hash(cells: list[str]) -> str:
+    """The hash of a register row's cells (stripped) that names the row in claim keys, deal ids and curation.
+
+    >>> row_hash(["China", "Russia", "2015"]) == row_hash([" China", "Russia ", "2015"])
+    True
+    """
+    return short_hash(*[c.strip() for c in cells], length=12)
+
+
+def _date_fields(when, circa: bool) -> dict[str, Any]:
+    """A loose date's claim fields (``circa`` when the row flags it uncertain); none for no date."""
+    if when is None:
+        return {}
+    return {**when.fields(), **({"circa": True} if circa else {})}
+
+
 def _party(text: str) -> tuple[str, str]:
     """SIPRI marks non-state armed groups with ``*`` and international organisations with ``**``."""
     if text.endswith("**"):
@@ -429,38 +856,58 @@ def _party(text: str) -> tuple[str, str]:
     return text, "state"
 
 
-def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None) -> tuple[list[RawRecord], ImportReport]:
-    """Read a SIPRI trade register into raw records (a document, new entities, claims).
+def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None,
+               only: Callable[[dict[str, str]], bool] | None = None,
+               row_deals: Mapping[str, str] | None = None) -> tuple[list[RawRecord], "SipriReport"]:
+    """Read a SIPRI trade register into raw records (a document, new entities, deals, claims).
 
     Parameters
     ----------
     path : path
         The register export (CSV/text; Latin-1 or UTF-8).
     index : NameIndex
-        Existing entities and merge decisions; new entities are added to it.
+        Existing entities and merge decisions; new entities are added to it. Its
+        ``dataset`` (what the store holds) tells which rows the store already
+        files under a curated deal: such a row keeps that deal.
     doc_id : str, optional
         Id of the register document (default ``sipri-trade-register-<generated date>``).
+    only : callable, optional
+        ``only(row) -> bool`` on the row's cells by field name (``recipient``,
+        ``supplier``, ``designation`` ...): the rows to import. The others are
+        still read for what the register says as a whole (its weapon
+        descriptions, the platforms its comments place in each recipient).
+    row_deals : mapping, optional
+        ``{row hash: deal id}``: a curation decision that a row is one of an
+        existing deal (a report of the same transfer); the row's claims then name
+        that deal, whose supplier, item and recipient must be the row's.
 
     Returns
     -------
     (records, report)
-        Records still to validate, and what became of each name and row.
+        Records still to validate, and what became of each name, row and
+        comment clause (:class:`SipriReport`; ``unexplained`` lists the clauses
+        no rule understood).
 
     Raises
     ------
     ValidationError
-        For a file without a header, or rows with unreadable years or numbers:
-        every problem with its line, column and a fix.
+        For a file that is not a register (no header line), rows with unreadable
+        years or numbers, or a row curated into a deal it does not match: every
+        problem with its line, column and a fix.
     """
     path = Path(path)
     name = str(path)
-    report = ImportReport("sipri", name)
+    report = SipriReport("sipri", name)
     if not path.is_file():
         raise ValidationError([Problem(name, None, None, "no such file", "check the path")])
     lines = decode(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     head = find_header(lines)
     if head is None:
-        raise ValidationError([Problem(name, None, None, "no header line naming Recipient, Supplier and Weapon designation",
+        first = next(((n, ln.strip()) for n, ln in enumerate(lines[:200]) if ln.strip()), None)
+        seen = f"line {first[0] + 1} reads '{first[1][:60]}'" if first else "the file is empty"
+        raise ValidationError([Problem(name, first[0] + 1 if first else None, None,
+                                       "not a SIPRI trade register: no header line naming Recipient, Supplier and "
+                                       f"Weapon designation in its first 200 lines ({seen})",
                                        "give the SIPRI trade register export as downloaded (CSV), preamble and all")])
     header = next(csv.reader([lines[head]]))
     columns = _column_map(header)
@@ -474,7 +921,10 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
     if generated is None:
         problems.append(Problem(name, None, "Data generated", "no 'Data generated: DD Mon YYYY' line before the header",
                                 "keep the preamble of the export; it dates the register"))
-    title_line = next((ln.strip() for ln in lines[:head] if ln.strip()), "SIPRI trade register")
+    # the preamble's first line says what was selected ("Transfers of major conventional arms from All
+    # countries  to All countries . Deals with ..."): its spacing is SIPRI's typesetting, not its words
+    title_line = next((" ".join(ln.split()).replace(" .", ".") for ln in lines[:head] if ln.strip()),
+                      "SIPRI trade register")
     doc = doc_id or f"sipri-trade-register-{generated or 'undated'}"
     records: list[RawRecord] = [RawRecord("documents", {
         "id": doc, "title": f"SIPRI Arms Transfers Database, trade register: {title_line}"[:300],
@@ -487,9 +937,14 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
     rows = list(_records_of(lines, head + 1, len(header), name, problems))
     at = columns.get("description")
     descriptions = frozenset(fold(cells[at]) for _, _, cells, _ in rows if at is not None and cells[at])
-    for first, last, cells, text in rows:
+    readings = [_read_comment({key: cells[i] for key, i in columns.items()}) for _, _, cells, _ in rows]
+    comments = _CommentClaims(doc, entities, local_platforms(readings))
+    filed = _filed_rows(index)
+    curated = dict(row_deals or {})
+    for (first, last, cells, text), (row, extraction) in zip(rows, readings):
+        if only is not None and not only(row):
+            continue
         report.rows += 1
-        row = {key: cells[i] for key, i in columns.items()}
         where = f"line {first}" if first == last else f"lines {first}-{last}"
         before = len(problems)
         for key in ("recipient", "supplier", "designation"):
@@ -521,11 +976,21 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
         delivered_q = delivered_q or row.get("delivered_flag") == "?"
         recipient_name, recipient_type = _party(row["recipient"])
         supplier_name, supplier_type = _party(row["supplier"])
-        row_key = short_hash(*cells, length=12)
+        row_key = row_hash(cells)
         described = {"sipri_description": row["description"]} if row.get("description") else {}
         designation = " ".join(row["designation"].split())
-        variant = comment_variant(row.get("comments", ""))
-        if is_generic(designation, row.get("description", ""), descriptions):
+        variant = comment_variant(row.get("comments", "")) or _single_variant(extraction)
+        # a row curated into a deal, or one the store already files under a deal, keeps that deal (and its item)
+        deal = curated.get(row_key) or filed.get(row_key) or deal_id(
+            row["supplier"], row["recipient"], designation, row.get("order_year", ""), row_key)
+        known_deal = index.dataset.deals.get(deal) if row_key in curated or row_key in filed else None
+        if row_key in curated and known_deal is None:
+            problems.append(Problem(name, first, None, f"the row is curated into deal '{deal}', which the store does not hold",
+                                    "load the dataset that declares the deal first, or correct the curation"))
+            continue
+        if known_deal is not None:
+            system = known_deal.item  # a row the store files under a deal keeps that deal's item
+        elif is_generic(designation, row.get("description", ""), descriptions):
             named = generic_item_name(designation, row.get("comments", ""))
             if named:
                 system = entities.get(named[0], ITEM_TYPES, "technology", where,
@@ -538,7 +1003,9 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
                     f"The {designation} of one SIPRI trade register row; the register names no model"
                     + (f". SIPRI's comments: {row['comments']}" if row.get("comments") else "."))
         else:
-            system = entities.get(row["designation"], ITEM_TYPES, "weapon_system", where, described or None)
+            system = entities.variant_item(variant, designation) if variant else None
+            if system is None:
+                system = entities.get(row["designation"], ITEM_TYPES, "weapon_system", where, described or None)
         item_name = entities.index.entities[system].name
         if variant is None and fold(designation) != fold(item_name) and fold(designation).startswith(fold(item_name)):
             variant = designation  # "Su-30MKK" resolved to "Su-30" by an alias: the designation names a variant
@@ -554,7 +1021,15 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
             report.skipped.append((where, f"supplier '{row['supplier']}' names no one: no supplies claims"))
         else:
             supplier = entities.get(supplier_name, SUPPLIER_TYPES, supplier_type, where)
-        deal = deal_id(row["supplier"], row["recipient"], designation, row.get("order_year", ""), row_key)
+        if known_deal is not None:
+            mismatch = [f"{part} {mine or 'none'} (the deal has {theirs})" for part, mine, theirs in
+                        (("supplier", supplier, known_deal.supplier), ("recipient", recipient, known_deal.recipient))
+                        if theirs and mine != theirs]
+            if mismatch:
+                problems.append(Problem(name, first, None, f"the row is filed under deal '{deal}' but names "
+                                        + "; ".join(mismatch), "a deal is one supplier, item and recipient: "
+                                        "correct the curation (a Soviet order before 1992 is not a Russian deal)"))
+                continue
         cite = [{"document": doc, "locator": where, "quote": text}]
         common = {k: row[k] for k in ("description", "condition", "comments") if row.get(k)}
         common.update(tiv)
@@ -583,6 +1058,8 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
                 extra["number_delivered_uncertain"] = True
             phases.append(("delivery", delivery.fields(), status, delivered,
                            delivered_q, notes, extra))
+        # the row's own confidence: its best claim's (a '?' on a number lowers that claim, not the comments)
+        confidence = max((UNCERTAIN_CONFIDENCE if p[4] else 0.8 for p in phases), default=UNCERTAIN_CONFIDENCE)
         for phase, dates, status, quantity, uncertain, notes, extra in phases:
             attrs = {**common, **extra}
             base = {**{k: v for k, v in dates.items() if v}, "status": status,
@@ -599,9 +1076,19 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
                 claims.append(RawRecord("claims", {**base, "subject": system, "relation": "transferred_to",
                                                    "object": recipient,
                                                    "attributes": {**attrs, "supplier": row["supplier"]}}, name, first))
-        if phases and (supplier or recipient):
+        if phases and (supplier or recipient) and known_deal is None:
             fields = {"id": deal, "item": system, "supplier": supplier, "recipient": recipient, "variant": variant}
             deals[deal] = RawRecord("deals", {k: v for k, v in fields.items() if v}, name, first)
+        if row_key not in filed:  # a row the store already holds keeps what its comments became then
+            when = delivery if delivery is not None and (delivered or 0) > 0 else order
+            context = _RowContext(
+                row=row, row_key=row_key, where=where, first=first, item=system, deal=deal,
+                deal_known=bool(phases and (supplier or recipient)) or known_deal is not None,
+                recipient=recipient, recipient_name=recipient_name, supplier_name=supplier_name,
+                when=_date_fields(when, order_q if when is order else False), confidence=confidence, source=name,
+                order=_date_fields(order, order_q), text=text)
+            claims.extend(comments.claims(extraction, context))
+        report.unexplained.extend((where, row.get("comments", ""), clause) for clause in extraction.leftover)
     if problems:
         raise ValidationError(problems)
     records.extend(RawRecord("entities", {k: v for k, v in e.to_dict().items() if v not in (None, [], {})}, name, None)
@@ -609,6 +1096,7 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None)
     records.extend(deals.values())
     records.extend(claims)
     report.counts = {"documents": 1, "entities": len(entities.new), "deals": len(deals), "claims": len(claims)}
+    report.comment_counts = dict(comments.counts)
     return records, report
 
 

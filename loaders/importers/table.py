@@ -151,6 +151,37 @@ def _cell_text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def _utf8_text(raw: bytes, name: str) -> str:
+    """The text of a CSV file that must be UTF-8: a byte that is not, or a NUL, is refused with its line.
+
+    A spreadsheet's "CSV" may be Windows-1252 or UTF-16; guessing would turn names into
+    other names without a word, so the file is refused with how to save it instead.
+
+    >>> _utf8_text("Alizé".encode("utf-8"), "t.csv")
+    'Alizé'
+    >>> _utf8_text(b"a,b\\nAliz\\xe9,c\\n", "t.csv")
+    Traceback (most recent call last):
+    ...
+    coopgraph.graph.errors.ValidationError: 1 problem found; nothing was written
+    t.csv:2: byte 0xE9 is not UTF-8 (column 5) (fix: save the file as UTF-8: in Excel, Save As > 'CSV UTF-8'; in LibreOffice, pick the character set UTF-8)
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")
+        raise ValidationError([Problem(name, line, None, f"byte 0x{raw[exc.start]:02X} is not UTF-8 (column {column})"
+                                       + ("; the file is UTF-16" if utf16 else ""),
+                                       "save the file as UTF-8: in Excel, Save As > 'CSV UTF-8'; in LibreOffice, "
+                                       "pick the character set UTF-8")]) from None
+    if "\x00" in text:
+        at = text.index("\x00")
+        raise ValidationError([Problem(name, text.count("\n", 0, at) + 1, None, "a NUL byte: not a text file, or "
+                                       "saved as UTF-16", "save the file as UTF-8 CSV")])
+    return text
+
+
 def read_rows(path: Path, kind: str | None = None, sheet: str | None = None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """The header and ``(row number, cells)`` of a CSV or XLSX file; row 1 is the header.
 
@@ -176,10 +207,7 @@ def read_rows(path: Path, kind: str | None = None, sheet: str | None = None) -> 
         rows = [(number, list(values)) for number, values in enumerate(ws.iter_rows(values_only=True), start=1)]
         book.close()
     else:
-        raw = path.read_bytes()
-        from coopgraph.loaders.importers.sipri import decode
-
-        text = decode(raw)
+        text = _utf8_text(path.read_bytes(), name)
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:

@@ -3,20 +3,113 @@
 Private to coopgraph's writers (exports, plots, the dossier). A writer takes
 ``progress(done, total, what)`` (the CLI draws a bar with it; nothing is printed
 here) and wraps its main loop in :func:`counted`.
+
+A failure of the machine while writing (a full disk, a denied permission, a
+read-only file system) raises :class:`WriteError`: one line naming the target and
+what to do, the target as it was, the temporary file gone. A temporary file left
+by a writer that was killed (``.<name>.*.tmp``; each writer holds a ``flock`` on its
+own) is swept by the next write of the same target.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
+import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, TypeVar
+
+from coopgraph.graph.errors import CoopgraphError, describe_fault
 
 Progress = Callable[[int, int, str], None]
 T = TypeVar("T")
 EVERY = 2000
+#: a temporary file no writer holds is swept once it is this many seconds old
+SWEEP_AGE = 2.0
+
+
+class WriteError(CoopgraphError):
+    """The machine would not let a file be written (disk full, permission, read-only); nothing was replaced."""
+
+
+def fault(exc: BaseException) -> OSError | None:
+    """The operating-system error behind ``exc`` (itself, or one it was raised while handling), if any.
+
+    openpyxl, for one, reports a full disk as "seek of closed file" raised while closing after the real error.
+    """
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            return exc
+        if type(exc).__name__ == "SerialisationError" and str(exc).startswith("IO_E"):
+            # lxml (under openpyxl's sheets) names the errno instead of raising OSError: "IO_ENOSPC"
+            code = getattr(errno, str(exc)[3:], None)
+            if code is not None:
+                return OSError(code, os.strerror(code))
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def write_error(exc: BaseException, target: Path) -> WriteError:
+    return WriteError(f"cannot write {target}: {describe_fault(exc)}; nothing was written, "
+                      f"{'and ' + str(target) + ' is as it was' if target.exists() else 'and no file was left'}")
+
+
+@contextlib.contextmanager
+def held_temporary(target: Path, directory: bool = False) -> Iterator[Path]:
+    """A new temporary file (or folder) beside ``target``, held with a ``flock`` until the block ends.
+
+    Temporary names are ``.<target name>.<random>.tmp``; before making one, those of
+    earlier writers of the same target that no process holds any more are removed.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sweep(target)
+        if directory:
+            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+            fd = os.open(tmp, os.O_RDONLY)
+        else:
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            tmp = Path(name)
+    except OSError as exc:
+        raise write_error(exc, target) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield tmp
+    finally:
+        os.close(fd)
+
+
+def sweep(target: Path) -> list[Path]:
+    """Remove the temporary files (and folders) of ``target``'s earlier writers that no process holds."""
+    removed = []
+    prefix = f".{target.name}."
+    with contextlib.suppress(OSError):
+        for candidate in target.parent.iterdir():
+            name = candidate.name
+            if not (name.startswith(prefix) and name.endswith((".tmp", ".old"))) or candidate.is_symlink():
+                continue  # .old: a folder export's previous version, left if killed while swapping them
+            try:
+                if time.time() - candidate.stat().st_mtime < SWEEP_AGE:
+                    continue
+                fd = os.open(candidate, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(candidate) if candidate.is_dir() else candidate.unlink()
+                removed.append(candidate)
+            except OSError:
+                pass  # a live writer holds it
+            finally:
+                os.close(fd)
+    return removed
 
 
 @contextlib.contextmanager
@@ -24,7 +117,7 @@ def atomic_output(path: str | os.PathLike, mode: str = "w", encoding: str | None
     """Yield a handle whose content replaces ``path`` only if the block succeeds.
 
     ``-`` writes to standard output. On error the target is left as it was and
-    no temporary file remains.
+    no temporary file remains; a failure of the machine is a :class:`WriteError`.
 
     Examples
     --------
@@ -41,17 +134,18 @@ def atomic_output(path: str | os.PathLike, mode: str = "w", encoding: str | None
         stream.flush()
         return
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    try:
-        with open(tmp_name, mode, encoding=None if "b" in mode else encoding, newline=None if "b" in mode else "") as out:
-            yield out
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
+    with held_temporary(target) as tmp:
+        try:
+            with open(tmp, mode, encoding=None if "b" in mode else encoding, newline=None if "b" in mode else "") as out:
+                yield out
+            os.replace(tmp, target)
+        except BaseException as exc:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            cause = fault(exc)
+            if cause is not None:
+                raise write_error(cause, target) from None
+            raise
 
 
 def counted(items: Iterable[T], total: int, what: str, progress: Progress | None) -> Iterator[T]:

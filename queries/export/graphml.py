@@ -384,6 +384,17 @@ def read_graphml(path: str | os.PathLike) -> Dataset:
                 values = _values(element, keys)
                 for doc in json.loads(values.get(K.documents_json) or "[]"):
                     data.documents[doc["id"]] = Document(**doc)
+        root = tree_iter.root
+        if root is None or etree.QName(root).localname != "graphml" or etree.QName(root).namespace not in (NS, None):
+            found = etree.QName(root).text if root is not None else "nothing"
+            line = root.sourceline if root is not None else 1
+            raise CoopgraphError(f"{path}:{line}: not GraphML: the root element is <{found}>, expected <graphml> "
+                                 f"in the namespace {NS} (a file written by 'coopgraph export graphml')")
+        names = {name for name, _ in keys.values()}
+        if not {K.type, K.name} <= names and not {K.relation, K.citations_json} <= names:
+            raise CoopgraphError(f"{path}:{root.sourceline}: GraphML without coopgraph's keys (type and name for nodes, "
+                                 "relation and citations_json for edges): written by another tool, it would import "
+                                 "nothing. Export it from coopgraph, or import its data with 'coopgraph import csv'")
     except etree.XMLSyntaxError as exc:
         raise CoopgraphError(f"{path}: not well-formed XML: {exc}") from None
     except OSError as exc:
@@ -395,6 +406,65 @@ def read_graphml(path: str | os.PathLike) -> Dataset:
     data.claims = dict(sorted(data.claims.items()))
     data.deals = dict(sorted(data.deals.items()))
     return data
+
+
+#: how the attributes of :meth:`coopgraph.graph.store.Store.graph` are named in the GraphML file
+#: (``store.graph()`` name -> file name); names not listed are the same in both
+GRAPH_TO_FILE_NAMES = {
+    "nodes": {"aliases": "aliases_json", "attributes": "attributes_json"},
+    "edges": {"type": "relation", "id": "claim_id", "claim_key": "key", "citations": "citations_json",
+              "attributes": "attributes_json", "value": "value_amount, value_currency, value_estimate"},
+}
+
+
+def read_graphml_graph(path: str | os.PathLike) -> "nx.MultiDiGraph":
+    """A GraphML file written by :func:`write_graphml` as a networkx ``MultiDiGraph``, lists as lists.
+
+    ``networkx.read_graphml`` gives every ``*_json`` attribute as JSON text; here
+    they are decoded and named without the suffix: ``aliases`` and ``citations``
+    are lists, ``attributes`` a mapping, and the graph's ``documents`` a list of
+    records. Everything else is as the file names it (see :data:`NODE_KEYS`,
+    :data:`EDGE_KEYS`): an edge's relation is ``relation`` (``type`` in
+    ``store.graph()``; :data:`GRAPH_TO_FILE_NAMES` lists every difference), and
+    deals are nodes of ``type`` ``Deal`` with ``DEAL_ITEM`` edges to their items.
+    Edge keys are the claim ids.
+
+    Raises
+    ------
+    CoopgraphError
+        When the file is not GraphML.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from coopgraph.loaders import load_bundled
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
+    >>> _ = write_graphml(load_bundled(), path)
+    >>> g = read_graphml_graph(path)
+    >>> g.nodes["system:su-27"]["name"], isinstance(g.nodes["system:su-27"]["aliases"], list)
+    ('Su-27', True)
+    >>> all(isinstance(c, dict) for _, _, cites in g.edges(data="citations") if cites for c in cites)
+    True
+    """
+    import networkx as nx
+
+    try:
+        graph = nx.read_graphml(str(path), force_multigraph=True)
+    except (etree.XMLSyntaxError, nx.NetworkXError, ValueError, KeyError) as exc:
+        raise CoopgraphError(f"{path}: not a GraphML file networkx can read: {exc}") from None
+    except OSError as exc:
+        raise CoopgraphError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+    def decode(values: dict) -> None:
+        for name in [k for k in values if k.endswith("_json")]:
+            values[name[: -len("_json")]] = json.loads(values.pop(name))
+
+    decode(graph.graph)
+    for _, values in graph.nodes(data=True):
+        decode(values)
+    for _, _, values in graph.edges(data=True):
+        decode(values)
+    return graph
 
 
 def _values(element: etree._Element, keys: dict[str, tuple[str, Callable[[str], Any]]]) -> dict[str, Any]:

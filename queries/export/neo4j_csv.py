@@ -58,7 +58,6 @@ import json
 import os
 import shlex
 import shutil
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -69,8 +68,8 @@ from coopgraph.graph.neo4j_model import (
     DealNode, deal_item_links, deal_item_type, deal_label, deal_nodes, deal_properties, route,
 )
 from coopgraph.graph.schema import Schema, load_schema
-from coopgraph.queries.export.table import csv_cell
-from coopgraph.queries.export._write import Progress, counted
+from coopgraph.queries.export.table import CsvWriter, csv_cell
+from coopgraph.queries.export._write import Progress, counted, fault, held_temporary, write_error
 
 ENTITY_FILE = "entities.csv"
 DOCUMENT_FILE = "documents.csv"
@@ -194,20 +193,22 @@ def atomic_directory(path: str | os.PathLike, expected: Iterable[str] = FILES) -
         others = sorted(p.name for p in target.iterdir() if p.name not in set(expected))
         if others:
             raise CoopgraphError(f"{target} holds other files ({', '.join(others[:5])}); give a new or empty directory")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
-        yield tmp
-        if target.exists():
-            old = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
-            target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with held_temporary(target, directory=True) as tmp:
+        try:
+            yield tmp
+            if target.exists():
+                old = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
+                target.rename(old)
+                tmp.rename(target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                tmp.rename(target)
+        except BaseException as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            cause = fault(exc)
+            if cause is not None:
+                raise write_error(cause, target) from None
+            raise
 
 
 def _array(values: Iterable[str], delimiter: str) -> str:
@@ -292,8 +293,7 @@ def write_neo4j_csv(data: Dataset, path: str | os.PathLike, schema: Schema | Non
     with atomic_directory(path) as tmp, contextlib.ExitStack() as files:
         writers = {}
         for name in NODE_FILES + RELATIONSHIP_FILES:
-            writers[name] = csv.writer(files.enter_context(open(tmp / name, "w", encoding="utf-8", newline="")),
-                                       lineterminator="\n")
+            writers[name] = CsvWriter(files.enter_context(open(tmp / name, "w", encoding="utf-8", newline="")))
             writers[name].writerow(HEADERS[name])
         for entity in sorted(data.entities.values(), key=lambda e: e.id):
             writers[ENTITY_FILE].writerow(entity_row(entity, schema, delimiter))

@@ -19,6 +19,17 @@ sheet ``claims`` and adds the sheets ``entities``, ``documents`` and ``deals``
 (the ``deals`` records), so :func:`read_table` gives back the whole dataset. Text is stored as text, never
 as a formula, even when it starts with ``=``. Both are written row by row to a
 temporary file that replaces ``path`` only when complete.
+
+Cells a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``,
+``@``, a tab, a carriage return or a line feed: OWASP's list for CSV injection, with
+their full-width forms) are neutralised, so that opening an export never runs
+``=cmd|' /C calc'!A0`` or ``=HYPERLINK(...)`` from a source: in CSV such a cell gets
+a leading ``'`` (and a cell that starts with ``'`` gets a second one, so
+:func:`read_table` takes exactly one off and gets the text back); in XLSX the cell
+keeps its text and is marked "quote prefix", Excel's own way of saying "text, not a
+formula". ``raw=True`` (``coopgraph export csv|xlsx --raw-cells``) writes them as
+they are. The Neo4j CSV export is for ``neo4j-admin``, not spreadsheets, and keeps
+every value exact.
 """
 
 from __future__ import annotations
@@ -123,6 +134,36 @@ def claims_frame(data: Dataset):
     return pd.DataFrame(list(claim_rows(data)), columns=list(CLAIM_COLUMNS))
 
 
+#: first characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection), and full-width forms
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def formula_like(value: Any) -> bool:
+    """True for text a spreadsheet would take for a formula.
+
+    >>> formula_like("=HYPERLINK('http://x')"), formula_like("@SUM(1)"), formula_like("Su-27"), formula_like(-1)
+    (True, True, False, False)
+    """
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: ``'`` before a formula-like text (and before a leading ``'``).
+
+    >>> spreadsheet_cell("=cmd|' /C calc'!A0"), spreadsheet_cell("'quoted"), spreadsheet_cell("plain"), spreadsheet_cell(2.5)
+    ("'=cmd|' /C calc'!A0", "''quoted", 'plain', '2.5')
+    """
+    value = csv_cell(value)
+    if isinstance(value, str) and (value.startswith("'") or formula_like(value)):
+        return "'" + value
+    return value
+
+
+def _unguard(value: Any) -> Any:
+    """What :func:`spreadsheet_cell` wrote, back: one leading ``'`` off."""
+    return value[1:] if isinstance(value, str) and value.startswith("'") else value
+
+
 def csv_cell(value: Any) -> Any:
     """A value as a CSV cell: empty for ``None``, ``true``/``false``, floats exactly (``repr``)."""
     if value is None:
@@ -134,8 +175,11 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def write_csv(data: Dataset, path: str | os.PathLike, progress: Progress | None = None) -> dict[str, int]:
+def write_csv(data: Dataset, path: str | os.PathLike, progress: Progress | None = None, *,
+              raw: bool = False) -> dict[str, int]:
     """Write the claims table as CSV to ``path`` (``-`` for standard output), atomically.
+
+    Formula-like cells get a leading ``'`` (:func:`spreadsheet_cell`) unless ``raw``.
 
     Returns
     -------
@@ -155,17 +199,42 @@ def write_csv(data: Dataset, path: str | os.PathLike, progress: Progress | None 
     ['A, Inc.', 'A "makes" X']
     """
     counts = {"rows": 0, "claims": len(data.claims)}
+    cell = csv_cell if raw else spreadsheet_cell
     with atomic_output(path) as out:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = CsvWriter(out)
         writer.writerow(CLAIM_COLUMNS)
         for row in claim_rows(data, progress):
-            writer.writerow([csv_cell(row[c]) for c in CLAIM_COLUMNS])
+            writer.writerow([cell(row[c]) for c in CLAIM_COLUMNS])
             counts["rows"] += 1
     return counts
 
 
-def write_xlsx(data: Dataset, path: str | os.PathLike, progress: Progress | None = None) -> dict[str, int]:
+class CsvWriter:
+    r"""``csv.writer`` with ``\n`` line ends that also keeps a bare carriage return inside its cell.
+
+    The csv module quotes a cell holding ``\n`` but not one holding only ``\r``, which
+    readers take for the end of the row; such a row is written with every cell quoted.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> CsvWriter(out).writerow(["a\rb", 1])
+    >>> out.getvalue()
+    '"a\rb","1"\n'
+    """
+
+    def __init__(self, handle) -> None:
+        self._plain = csv.writer(handle, lineterminator="\n")
+        self._quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row) -> None:
+        (self._quoted if any(isinstance(c, str) and "\r" in c for c in row) else self._plain).writerow(row)
+
+
+def write_xlsx(data: Dataset, path: str | os.PathLike, progress: Progress | None = None, *,
+               raw: bool = False) -> dict[str, int]:
     """Write an Excel workbook (sheets ``claims``, ``entities``, ``documents``, ``deals``) to ``path``, atomically.
+
+    Every text is a text cell; formula-like ones are also marked "quote prefix" unless ``raw``.
 
     Examples
     --------
@@ -207,6 +276,8 @@ def write_xlsx(data: Dataset, path: str | os.PathLike, progress: Progress | None
                                                  "control character a spreadsheet cannot carry") from None
                         if isinstance(value, str):
                             cell.data_type = "s"  # text stays text, even "=..."
+                            if not raw and formula_like(value):
+                                cell.quotePrefix = True  # ... and stays text when someone edits the cell
                         cells.append(cell)
                     sheet.append(cells)
                     counts[counter] += 1
@@ -323,7 +394,7 @@ def read_table(path: str | os.PathLike) -> Dataset:
         _claims_from_rows(sheets["claims"], data)
     else:
         with open(path, encoding="utf-8", newline="") as fh:
-            _claims_from_rows(list(csv.DictReader(fh)), data)
+            _claims_from_rows([{k: _unguard(v) for k, v in row.items()} for row in csv.DictReader(fh)], data)
     data.documents = dict(sorted(data.documents.items()))
     data.entities = dict(sorted(data.entities.items()))
     data.claims = dict(sorted(data.claims.items()))

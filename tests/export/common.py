@@ -75,10 +75,10 @@ from coopgraph.queries.subgraph import select_subgraph
 from tests.conftest import MINI
 
 
-XSD_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "graphml-xsd"
+XSD_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "graphml-xsd"  # byte-identical copy of ../shared/data/graphml-xsd
 
 
-GEXF_XSD_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "gexf-xsd"
+GEXF_XSD_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "gexf-xsd"  # byte-identical copy of ../shared/data/gexf-xsd
 
 
 SINGLE_FILE_FORMATS = sorted(set(EXPORTERS) - {"neo4j-csv"})

@@ -42,6 +42,9 @@ REGISTER = FIXTURES / "sipri" / "trade-register.csv"  # real: a byte-identical c
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
+FTM_REAL = FIXTURES / "ftm"  # real OpenSanctions samples: byte-identical copies of ../shared/data/ftm
+
+
 def claims_where(store, **fields):
     return [c for c in store.dataset().claims.values() if all(getattr(c, k) == v for k, v in fields.items())]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.importers.common import (  # shared data and helpers
-    json, pytest, open_store, import_file, FTM, SHARED, claims_where,
+    json, pytest, open_store, import_file, FTM, FTM_REAL, SHARED, claims_where,
 )
 
 
@@ -78,10 +78,9 @@ def test_ftm_malformed_lines_are_located(run, store_path, tmp_path):
     assert store_path.read_bytes() == before
 
 
-@pytest.mark.skipif(not (SHARED / "ftm").is_dir(), reason="../shared/data/ftm is absent")
 def test_real_ftm_files(store_path):
     store = open_store(store_path)
-    zala = import_file(store, "ftm", SHARED / "ftm" / "zala_aero_entities.ftm.json")
+    zala = import_file(store, "ftm", FTM_REAL / "zala_aero_entities.ftm.json")
     assert zala.rows == 91
     assert dict(zala.skipped_kinds) == {"Address": 11, "Family": 4, "Passport": 1}
     data = store.dataset()
@@ -93,7 +92,7 @@ def test_real_ftm_files(store_path):
     assert len([c for c in data.claims.values() if c.relation == "holds_position" and "ftm_id" in c.attributes]) == 3
     cst = [e for e in data.entities.values() if e.name == "LLC CST"][0]
     assert "ЗАЛА АЭРО" in cst.aliases and cst.country == "state:russia"
-    fsf = import_file(store, "ftm", SHARED / "ftm" / "eu_fsf_sample_entities.ftm.json")
+    fsf = import_file(store, "ftm", FTM_REAL / "eu_fsf_sample_entities.ftm.json")
     assert fsf.rows == 7 and dict(fsf.skipped_kinds) == {"Address": 1}
     assert len([c for c in fsf.created if c[2].startswith("FtM ")]) == 6  # 4 Person, 2 Organization
     assert {"state:belarus", "state:iran"} <= {eid for eid, _, _ in fsf.created}  # from country codes

@@ -1,10 +1,35 @@
-"""The SIPRI trade register importer: dated, cited claims, one deal per row, generic designations."""
+"""The SIPRI trade register importer: dated, cited claims, one deal per row, generic designations, comments."""
 
 from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pytest
 
 from tests.importers.common import (  # shared data and helpers
     open_store, import_file, SIPRI, REGISTER, SHARED, claims_where, write_register,
 )
+
+
+@pytest.fixture(scope="module")
+def reports_store_file(tmp_path_factory):
+    """A store of the two reports only: the bundled store also holds SIPRI register rows, which these
+    tests import themselves (tests/test_bundled_register.py tests the import over the bundled store)."""
+    from coopgraph.data import bundled_files
+    from coopgraph.loaders import load_files
+
+    path = tmp_path_factory.mktemp("reports") / "reports.sqlite"
+    open_store(path).write(load_files(bundled_files(only_reports=True)), replace=True)
+    return path
+
+
+@pytest.fixture
+def store_path(tmp_path, reports_store_file):
+    target = tmp_path / "store.sqlite"
+    shutil.copy(reports_store_file, target)
+    return target
 
 
 def test_sipri_rows_become_dated_cited_claims(store_path):
@@ -225,11 +250,18 @@ def test_real_sipri_register_every_row_becomes_claims_or_is_skipped(store_path):
     assert report.counts["deals"] == report.rows  # one deal a row
     data = store.dataset()
     doc = data.documents["sipri-trade-register-2024-10-13"]
-    cited = {cit.locator for c in data.claims.values() for cit in c.citations if cit.document == doc.id}
+    cited = {cit.locator for c in data.claims.values() for cit in c.citations if cit.document == doc.id
+             and not cit.locator.endswith(", comments")}
     assert len(cited) == report.rows and "lines 2324-2325" in cited
     skipped = {where for where, _ in report.skipped}
     assert skipped <= cited and len(skipped) == 3  # 'unknown supplier(s)': transfers kept, supplies skipped
-    assert report.counts["claims"] == 4 * report.rows - 2 * len(skipped)
+    from_comments = [c for c in data.claims.values() if c.key and c.key.endswith(" comments")]
+    assert report.counts["claims"] == 4 * report.rows - 2 * len(skipped) + len(from_comments)
+    assert sum(report.comment_counts.values()) == len(from_comments) > 1000
+    # read from a row's comments: cited to them ("line N, comments"), or, for a claim of the row's deal
+    # (licensed_to), to the row itself as the deal's other claims are
+    assert {cit.locator for c in from_comments for cit in c.citations} <= {f"{w}, comments" for w in cited} | cited
+    assert {c.relation for c in from_comments if c.deal} == {"licensed_to"}
     russia_china = [c for c in data.claims.values() if c.subject == "state:russia" and c.relation == "supplies"
                     and c.attributes.get("recipient") == "China" and c.status == "contracted"]
     assert len(russia_china) == 97  # PROVENANCE.md: Russia -> China 97 records
@@ -238,7 +270,7 @@ def test_real_sipri_register_every_row_becomes_claims_or_is_skipped(store_path):
     assert {"state:india", "state:viet-nam", "state:thailand"} <= {eid for eid, _, _ in report.created}
     sipri_deals = {d.id: d for d in data.deals.values() if d.id.startswith("deal:sipri-")}
     assert len(sipri_deals) == 2643
-    assert {c.deal for c in data.claims.values() if c.key and c.key.startswith("sipri ")} == set(sipri_deals)
+    assert {c.deal for c in data.claims.values() if c.key and c.key.startswith("sipri ") and c.deal} == set(sipri_deals)
     # generic designations: 130 rows; 120 name a model in their comments, 10 get an item of their own
     generic = {"ship engine", "vehicle engine", "aircraft engine", "air refuel system", "air-independent ship engine"}
     assert not [e for e in data.entities.values() if e.name in generic]
@@ -253,3 +285,154 @@ def test_real_sipri_register_every_row_becomes_claims_or_is_skipped(store_path):
     assert data.entities["tech:ai-20d-5m"].aliases == ("Motor-Sich AI-20D-5M",)
     again = store.dataset()
     assert import_file(store, "sipri", REGISTER).created == [] and store.dataset() == again
+
+
+# -- comments: programme links, modernisation, local production, designations ----------------------
+
+
+def _comment_claims(store, line):
+    return sorted((c.subject, c.relation, c.object) for c in store.dataset().claims.values()
+                  if c.key and c.key.endswith(" comments") and any(cit.locator.startswith(f"line {line}")
+                                                                  for cit in c.citations))
+
+
+def test_india_phrases_give_programme_links(store_path, tmp_path):
+    path = write_register(tmp_path / "register.csv", [
+        "India,Russia,2010,?,4,,AK-630 30mm,naval gun,4,,2022,New,For 1 Vikrant (IAC or Project-71) aircraft "
+        "carrier produced in India,1,4,4",
+        "India,France,1999,?,6,,ship engine,ship engine,6,,2010; 2011; 2012,New,SEMT-Pielstick 16PA6 STC (7600hp) "
+        "diesel engine; for 3 Shivalik (Project-17) frigates produced in India; produced under licence in India,"
+        "2.5,15,15"])
+    store = open_store(store_path)
+    report = import_file(store, "sipri", path)
+    data = store.dataset()
+    vikrant, shivalik = data.entities["program:vikrant"], data.entities["program:shivalik"]
+    assert (vikrant.type, vikrant.country, vikrant.aliases) == ("program", "state:india", ("IAC", "Project-71"))
+    assert (shivalik.country, shivalik.aliases) == ("state:india", ("Project-17",))
+    assert _comment_claims(store, 4) == [("system:ak-630-30mm", "component_of", "program:vikrant")]
+    assert ("tech:16pa6-stc", "component_of", "program:shivalik") in _comment_claims(store, 5)
+    # "produced under licence in India": the row's deal is also a licence, cited to the row
+    [licence] = [c for c in data.claims.values() if c.relation == "licensed_to"]
+    assert (licence.subject, licence.object, licence.date) == ("tech:16pa6-stc", "state:india", "1999")
+    assert licence.deal == next(c.deal for c in data.claims.values() if c.relation == "supplies"
+                                and c.object == "tech:16pa6-stc")
+    assert licence.citations[0].locator == "line 5"
+    assert report.comment_counts == {"programme link": 2, "local production": 1, "licence": 1}
+
+
+def test_comment_claims_are_reported_below_the_row_and_cite_the_comments(store_path, tmp_path):
+    path = write_register(tmp_path / "register.csv", [
+        "China,Russia,2000,,54,,AL-31,turbofan,54,?,2003; 2004; 2005,New,$160-200m deal; AL-31FN version for J-10 "
+        "combat aircraft produced in China; incl spare engines,3.25,175.5,175.5",
+        "China,Russia,2004,?,50,?,MR-90,fire control radar,41,?,2008; 2010,New,For 50 Type-054A (Jiangkai-2) "
+        "frigates produced in China; for use with HHQ-16 SAM; possibly produced in China,4.5,900,738"])
+    store = open_store(store_path)
+    import_file(store, "sipri", path)
+    data = store.dataset()
+    [j10] = [c for c in data.claims.values() if c.object == "program:j-10"]
+    assert j10.subject == "tech:al-31fn"  # the version names the reports' AL-31FN engine
+    assert (j10.relation, j10.status, j10.confidence, j10.start, j10.end) == ("component_of", "reported", 0.7,
+                                                                                "2003", "2005")
+    assert j10.citations[0].locator == "line 4, comments"
+    assert j10.citations[0].quote.startswith("$160-200m deal; AL-31FN version for J-10")
+    assert j10.attributes["phrase"] == "for J-10 combat aircraft produced in China"
+    assert data.entities["program:j-10"].country == "state:china"
+    radar = {(c.relation, c.object): c.confidence for c in data.claims.values()
+             if c.subject == "system:mr-90" and c.key.endswith(" comments")}
+    # the row's own confidence is 0.6 (its year of order is uncertain); "possibly" lowers what it hedges
+    assert radar == {("component_of", "program:type-054a"): 0.5, ("component_of", "system:hhq-16"): 0.5,
+                     ("produced_in", "state:china"): 0.3}
+    assert data.entities["system:hhq-16"].country is None  # named without a place: no country given to it
+
+
+def test_a_phrase_naming_two_programmes_gives_two_links(store_path, tmp_path):
+    path = write_register(tmp_path / "register.csv", [
+        "China,Russia,2011,,184,,D-30,turbofan,184,?,2012; 2013,New,D-30KP-2 version; for H-6K bomber aircraft and "
+        "Y-20A transport aircraft produced in China and modernization of Il-76 transport aircraft,3,552,552"])
+    store = open_store(store_path)
+    import_file(store, "sipri", path)
+    assert _comment_claims(store, 4) == [("tech:d-30kp-2", "component_of", "program:h-6k"),
+                                         ("tech:d-30kp-2", "component_of", "program:y-20a"),
+                                         ("tech:d-30kp-2", "component_of", "system:il-76")]
+    deal = next(d for d in store.dataset().deals.values() if d.item == "tech:d-30kp-2" and d.id.startswith("deal:sipri"))
+    assert deal.variant is None  # D-30KP-2 is the item the reports name, not a version of "D-30"
+
+
+def test_a_russian_aircraft_is_not_taken_for_a_chinese_programme(store_path, tmp_path):
+    from coopgraph.queries import chains
+
+    path = write_register(tmp_path / "register.csv", [
+        "China,Russia,1999,?,150,?,Kh-59ME Ovod,ASM,150,?,2004; 2005; 2006,New,Incl for Su-30 combat aircraft,1.1,165,165",
+        "China,Russia,2015,,24,,Su-35S,FGA aircraft,24,,2016; 2017; 2018,New,$2 b deal; Su-35S version,60,1440,1440"])
+    store = open_store(store_path)
+    report = import_file(store, "sipri", path)
+    assert _comment_claims(store, 4) == [("system:kh-59me-ovod", "component_of", "system:su-30")]
+    assert _comment_claims(store, 5) == []  # a comment that names no programme gives no link
+    assert not [eid for eid, _, _ in report.created if eid.startswith("program:")]
+    found = chains(store.graph(), "state:russia", "country:China&type:program", limit=100)
+    assert not [c for c in found if any(n.get("item") == "system:kh-59me-ovod" for n in c["nodes"])]
+
+
+def test_modernisation_local_production_and_designation(store_path, tmp_path):
+    path = write_register(tmp_path / "register.csv", [
+        "China,Russia,2001,,100,?,Zhuk,combat aircraft radar,100,?,2001; 2002,New,Zhuk-8 version; for modernization "
+        "of J-8B (J-8-II) combat aircraft to J-8IIM,2,200,200",
+        "China,Russia,1996,,105,?,Su-27S,FGA aircraft,105,?,1998; 1999,New,Part of $1.5-2.5 b deal for 200 but about "
+        "95 cancelled; assembled from kits; Chinese designation J-11,42.5,4462.5,4462.5",
+        "China,Russia,1997,?,1000,?,Kh-31A1,anti-ship/anti-radar missile,1000,?,2001; 2002,New,including production "
+        "of Kh-31P in China as KR-1,0.9,900,900"])
+    store = open_store(store_path)
+    import_file(store, "sipri", path)
+    data = store.dataset()
+    assert _comment_claims(store, 4) == [("program:j-8iim", "derived_from", "system:j-8b"),
+                                         ("system:zhuk", "component_of", "program:j-8iim")]
+    assert data.entities["program:j-8iim"].country == "state:china"   # China's modernisation of its J-8Bs
+    assert [d.variant for d in data.deals.values() if d.item == "system:zhuk"] == ["Zhuk-8"]
+    # the register's Su-27S is the reports' Su-27; its Chinese designation J-11 is the reports' J-11
+    assert _comment_claims(store, 5) == [("system:j-11", "derived_from", "system:su-27"),
+                                         ("system:su-27", "produced_in", "state:china")]
+    kr1 = data.entities["system:kr-1"]
+    assert (kr1.country, _comment_claims(store, 6)) == ("state:china", [("system:kr-1", "derived_from", "system:kh-31a1")])
+
+
+def test_explain_lists_every_clause_the_rules_did_not_understand(run, store_path, tmp_path):
+    path = write_register(tmp_path / "register.csv", [
+        "China,Russia,2015,,24,,Su-35S,FGA aircraft,24,,2016; 2017; 2018,New,$2 b deal; Su-35S version,60,1440,1440",
+        "China,Russia,2019,,18,,Mi-17,transport helicopter,18,?,2021; 2022,New,Zorgle blat wibble; Armed Mi-171Sh "
+        "version,7.25,130.5,130.5"])
+    result = run("import", "sipri", path, "--explain", "--store", store_path)
+    assert result.exit_code == 0
+    assert "1 comment clause(s) in 1 row(s) the rules did not understand" in result.output
+    assert "line 5" in result.output and "Zorgle blat wibble" in result.output
+    data = open_store(store_path).dataset()  # the row's deal is imported all the same
+    assert [d.variant for d in data.deals.values() if d.id.startswith("deal:sipri-russia-china-mi-17-2019")] == ["Mi-171Sh"]
+    rows = json.loads(run("import", "sipri", path, "--explain", "--dry-run", "--format", "json",
+                          "--store", store_path).output)
+    assert rows == [{"where": "line 5", "comment": "Zorgle blat wibble; Armed Mi-171Sh version",
+                     "clause": "Zorgle blat wibble"}]
+    assert run("import", "ftm", path, "--explain", "--store", store_path).exit_code == 2
+
+
+def test_a_file_that_is_not_a_register_is_refused_naming_the_line(run, store_path, tmp_path):
+    bad = tmp_path / "notes.csv"
+    bad.write_text("\n\nName,Role,Year\nAda,engineer,1843\n", encoding="utf-8")
+    result = run("import", "sipri", bad, "--store", store_path)
+    assert result.exit_code == 1
+    assert f"{bad}:3: not a SIPRI trade register" in result.output and "line 3 reads 'Name,Role,Year'" in result.output
+
+
+def test_a_row_curated_into_a_deal_must_be_that_deal(store_path, tmp_path):
+    from coopgraph.graph.errors import ValidationError
+    from coopgraph.loaders.importers.sipri import read_sipri, row_hash
+    from coopgraph.loaders.resolve_names import index_for
+
+    row = ("China,Soviet Union,1991,,3,,Su-27S,FGA aircraft,3,,1991,New,Part of 24 ordered from Soviet Union,"
+           "42.5,127.5,127.5")
+    path = write_register(tmp_path / "register.csv", [row])
+    _, index = index_for(open_store(store_path))
+    key = row_hash(next(csv.reader([row])))
+    with pytest.raises(ValidationError, match="filed under deal 'deal:ru-cn-su-27-1992-2006' but names supplier "
+                                              "state:soviet-union"):
+        read_sipri(path, index, row_deals={key: "deal:ru-cn-su-27-1992-2006"})
+    with pytest.raises(ValidationError, match="which the store does not hold"):
+        read_sipri(path, index, row_deals={key: "deal:no-such-deal"})
