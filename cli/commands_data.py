@@ -9,7 +9,7 @@ import click
 
 from coopgraph.cli.options import STDIN_NAME, format_option, progress_bar, quiet_option, stdin_as_file, store_option
 from coopgraph.cli.output import output, table
-from coopgraph.cli.stores import StoreSpec, open_bolt_store, open_cli_store, tell_if_migrated
+from coopgraph.cli.stores import StoreSpec, check_store_folder, open_bolt_store, open_cli_store, tell_if_migrated
 from coopgraph.graph.store import open_store
 from coopgraph.loaders import load_files, load_into
 from coopgraph.queries import search as search_query
@@ -44,6 +44,7 @@ def load(files, replace, batch_size, quiet, store_spec):
                 counts = load_into(store, paths, replace=replace or not store.exists())
             where = store.uri  # shown without a password
         else:
+            check_store_folder(store_spec.path)
             store = open_store(store_spec.path)
             # with --replace the store is not read: a damaged one is rebuilt (what its error message advises)
             if not replace and not store.exists():

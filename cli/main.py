@@ -1,8 +1,13 @@
 """The ``coopgraph`` command: a thin layer over the library.
 
 Each command parses options, calls one library function, and formats rows.
-Library errors (:class:`coopgraph.graph.CoopgraphError`) become one clear line
-and exit status 1 here, at the edge; usage errors exit with status 2.
+
+The exit status is one contract (README, "Exit status and errors"): 0 for an
+answer, an empty one included; 1 for a runtime error, a name that matches no
+entity among them (library errors, :class:`coopgraph.graph.CoopgraphError`,
+become one or two clear lines here, at the edge); 2 for usage (click's own
+errors, and names the schema does not know, checked by the option callbacks
+of :mod:`coopgraph.cli.options`).
 """
 
 from __future__ import annotations
@@ -92,4 +97,19 @@ _register()
 
 def main() -> None:
     """Console-script entry point."""
+    _forgiving_streams()
     cli(prog_name="coopgraph")
+
+
+def _forgiving_streams() -> None:
+    """Output to a terminal that cannot show every character (``PYTHONIOENCODING=latin-1``) degrades, never fails.
+
+    Arrows, dashes and quotes become their ASCII spelling (``→`` ``->``); anything
+    else the encoding lacks becomes ``?``. UTF-8 streams are left as they are.
+    """
+    from coopgraph.cli.output import ASCII_FALLBACK
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding and not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=ASCII_FALLBACK)

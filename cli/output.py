@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -17,6 +18,26 @@ if TYPE_CHECKING:
     from coopgraph.queries.report import Report
 
 FORMATS = ("table", "json", "csv", "nl")
+
+#: the codec error handler that spells characters an output encoding lacks in ASCII (see :func:`ascii_fallback`)
+ASCII_FALLBACK = "coopgraph-ascii"
+_ASCII = {"→": "->", "←": "<-", "…": "...", "–": "-", "—": "-", "“": '"', "”": '"', "‘": "'", "’": "'",
+          "§": "sect. ", "×": "x", "\u00a0": " ", "≥": ">=", "≤": "<="}
+
+
+def ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: ``→`` as ``->``, ``…`` as ``...``, other characters the encoding lacks as ``?``.
+
+    >>> "Su-27 → J-11 (1992–2006)".encode("ascii", errors=ASCII_FALLBACK)
+    b'Su-27 -> J-11 (1992-2006)'
+    """
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start:error.end]
+    return "".join(_ASCII.get(ch, "?") for ch in text), error.end
+
+
+codecs.register_error(ASCII_FALLBACK, ascii_fallback)
 
 
 def cell_text(value: Any) -> str:

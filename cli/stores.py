@@ -42,9 +42,30 @@ def open_cli_store(spec: StoreSpec | None) -> Store:
             raise StoreError(f"the Neo4j database at {store.uri} holds no coopgraph graph yet; "
                              "run 'coopgraph load --backend neo4j --replace' or 'coopgraph push' first")
         return store
+    check_store_folder(spec.path)
     store = open_or_build(spec.path)
     tell_if_migrated(store)
     return store
+
+
+def check_store_folder(path: Path | None) -> None:
+    """A store path given by ``--store`` (or ``$COOPGRAPH_STORE``) must lie in a folder that exists.
+
+    A mistyped path must not become folders and a fresh store in which the
+    claims loaded before seem to have vanished; only the default location
+    (a per-user data folder) is created on first use.
+
+    Raises
+    ------
+    StoreError
+        When the folder is missing (or is not a folder).
+    """
+    if path is None:
+        return
+    folder = Path(path).expanduser().parent
+    if not folder.is_dir():
+        raise StoreError(f"no folder {folder} for the store {path}; check --store (or $COOPGRAPH_STORE), "
+                         f"or create the folder first: mkdir -p {folder}")
 
 
 def tell_if_migrated(store: Store) -> None:

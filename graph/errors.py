@@ -57,10 +57,16 @@ class AmbiguousNameError(CoopgraphError):
     """A name matches several entities; ``candidates`` lists them."""
 
     def __init__(self, name: str, candidates: list[tuple[str, str]]):
+        import shlex
+
         self.name = name
         self.candidates = candidates
-        listing = ", ".join(f"{eid} ({ename})" for eid, ename in candidates[:10])
-        super().__init__(f"'{name}' matches {len(candidates)} entities: {listing}; use an id")
+        shown = 3 if len(candidates) > 4 else len(candidates)
+        listing = ", ".join(f"{eid} ({ename})" for eid, ename in candidates[:shown])
+        more = f" and {len(candidates) - shown} more" if len(candidates) > shown else ""
+        # two short lines: what matched, and what to do (the search it suggests runs as printed)
+        super().__init__(f"'{name}' matches {len(candidates)} entities: {listing}{more}\n"
+                         f"give one of their ids; 'coopgraph search {shlex.quote(name)}' lists them all")
 
 
 class StoreError(CoopgraphError):

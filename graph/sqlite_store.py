@@ -58,6 +58,9 @@ _MIGRATIONS = {
 }
 #: called with the store path when a writer has to wait for another process's lock (the CLI says so)
 on_lock_wait: Callable[[Path], None] | None = None
+# The foreign keys are declared for the tools that read the file (Datasette links a claim to its entities,
+# docs/sqlite.md); coopgraph validates before it writes and leaves PRAGMA foreign_keys off, so the order of a
+# bulk insert does not matter. A claim's deal is NULL for an implied deal; every named deal has its row.
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -65,22 +68,23 @@ CREATE TABLE IF NOT EXISTS documents (
     author TEXT, publisher TEXT, url TEXT, kind TEXT);
 CREATE TABLE IF NOT EXISTS entities (
     id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL,
-    aliases TEXT NOT NULL, country TEXT, description TEXT, wikidata TEXT,
+    aliases TEXT NOT NULL, country TEXT REFERENCES entities(id), description TEXT, wikidata TEXT,
     attributes TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS names (
-    entity_id TEXT NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL);
+    entity_id TEXT NOT NULL REFERENCES entities(id), name TEXT NOT NULL, folded TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS claims (
-    id TEXT NOT NULL, subject TEXT NOT NULL, relation TEXT NOT NULL, object TEXT NOT NULL,
+    id TEXT NOT NULL, subject TEXT NOT NULL REFERENCES entities(id), relation TEXT NOT NULL,
+    object TEXT NOT NULL REFERENCES entities(id),
     date TEXT, start TEXT, "end" TEXT, circa INTEGER NOT NULL, status TEXT NOT NULL,
     confidence REAL NOT NULL, quantity INTEGER, unit TEXT,
     value_amount REAL, value_currency TEXT, value_estimate INTEGER,
-    key TEXT, notes TEXT, attributes TEXT NOT NULL, deal TEXT);
+    key TEXT, notes TEXT, attributes TEXT NOT NULL, deal TEXT REFERENCES deals(id));
 CREATE TABLE IF NOT EXISTS deals (
-    id TEXT PRIMARY KEY, item TEXT NOT NULL, supplier TEXT, recipient TEXT,
-    variant TEXT, name TEXT, notes TEXT);
+    id TEXT PRIMARY KEY, item TEXT NOT NULL REFERENCES entities(id), supplier TEXT REFERENCES entities(id),
+    recipient TEXT REFERENCES entities(id), variant TEXT, name TEXT, notes TEXT);
 CREATE TABLE IF NOT EXISTS citations (
-    claim_id TEXT NOT NULL, seq INTEGER NOT NULL, document TEXT NOT NULL,
-    locator TEXT NOT NULL, quote TEXT NOT NULL);
+    claim_id TEXT NOT NULL REFERENCES claims(id), seq INTEGER NOT NULL,
+    document TEXT NOT NULL REFERENCES documents(id), locator TEXT NOT NULL, quote TEXT NOT NULL);
 """
 # Created after a bulk insert into a new file (building an index once is faster than keeping it up to date).
 _INDEXES = """

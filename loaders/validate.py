@@ -6,7 +6,6 @@ fixes a file in one pass. Nothing reaches a store unless all of it is valid.
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +19,7 @@ from coopgraph.graph.schema import Schema
 from coopgraph.loaders.claim_set import ClaimSet, details_of, identity_of
 from coopgraph.loaders.claims_csv import claim_rows
 from coopgraph.loaders.records import CONTROL_CHARACTERS, MAX_TEXT, RawRecord
+from coopgraph.graph.names import did_you_mean
 
 _SLUG = r"[a-z0-9][a-z0-9._-]*"
 _DOC_ID = re.compile(rf"^{_SLUG}$")
@@ -223,7 +223,7 @@ def _check_fields(record: RawRecord, issues: _Collector) -> None:
     allowed = FIELDS[record.kind]
     for name in record.data:
         if name not in allowed:
-            guess = difflib.get_close_matches(str(name), allowed, n=1)
+            guess = did_you_mean(str(name), allowed)
             hint = f"did you mean '{guess[0]}'?" if guess else f"allowed fields: {', '.join(sorted(allowed))}"
             issues.add(record, str(name), "unknown field", hint)
     for name in REQUIRED[record.kind]:
@@ -348,7 +348,7 @@ def _entity(record: RawRecord, schema: Schema, issues: _Collector) -> Entity | N
     name = _text(record, "name", issues)
     ok = bool(eid and etype and name)
     if etype and etype not in schema.entity_types:
-        guess = difflib.get_close_matches(etype, schema.entity_types, n=1)
+        guess = did_you_mean(etype, schema.entity_types)
         issues.add(record, "type", f"unknown entity type '{etype}'",
                    f"did you mean '{guess[0]}'?" if guess else f"use one of: {', '.join(schema.entity_types)}")
         ok = False
@@ -392,12 +392,12 @@ def _claim(record: RawRecord, schema: Schema, entity_types: dict[str, str], docu
     obj = _text(record, "object", issues)
     for name, ref in (("subject", subject), ("object", obj)):
         if ref and ref not in entity_types:
-            guess = difflib.get_close_matches(ref, entity_types, n=1)
+            guess = did_you_mean(ref, entity_types)
             issues.add(record, name, f"unknown entity '{ref}'",
                        f"did you mean '{guess[0]}'?" if guess else "add the entity to an entities file first")
     rel = schema.relation_types.get(relation) if relation else None
     if relation and rel is None:
-        guess = difflib.get_close_matches(relation, schema.relation_types, n=1)
+        guess = did_you_mean(relation, schema.relation_types)
         issues.add(record, "relation", f"unknown relation type '{relation}'",
                    f"did you mean '{guess[0]}'?" if guess else "see 'coopgraph schema' for the relation types")
     if rel and subject in entity_types and obj in entity_types:
@@ -412,7 +412,7 @@ def _claim(record: RawRecord, schema: Schema, entity_types: dict[str, str], docu
         issues.add(record, "end", f"end {end} is before start {start}", "swap them or correct the dates")
     status = _text(record, "status", issues) or DEFAULT_STATUS
     if status not in schema.statuses:
-        guess = difflib.get_close_matches(status, schema.statuses, n=1)
+        guess = did_you_mean(status, schema.statuses)
         issues.add(record, "status", f"unknown status '{status}'",
                    f"did you mean '{guess[0]}'?" if guess else f"use one of: {', '.join(schema.statuses)}")
     confidence = _number(record, "confidence", issues, DEFAULT_CONFIDENCE)
@@ -471,7 +471,7 @@ def _deal(record: RawRecord, schema: Schema, entity_types: dict[str, str], issue
         if ref is None:
             continue
         if ref not in entity_types:
-            guess = difflib.get_close_matches(ref, entity_types, n=1)
+            guess = did_you_mean(ref, entity_types)
             issues.add(record, part, f"unknown entity '{ref}'",
                        f"did you mean '{guess[0]}'?" if guess else "add the entity to an entities file first")
         elif "*" not in allowed and entity_types[ref] not in allowed:
@@ -555,7 +555,7 @@ def _citations(record: RawRecord, documents: set[str], issues: _Collector) -> tu
                        "every citation needs a document id, a locator (endnote, page, section, row) and a verbatim quote")
             continue
         if values["document"] not in documents:
-            guess = difflib.get_close_matches(values["document"], documents, n=1)
+            guess = did_you_mean(values["document"], documents)
             issues.add(record, "citations", f"citation {number} cites unknown document '{values['document']}'",
                        f"did you mean '{guess[0]}'?" if guess else "add the document to a documents file")
             continue

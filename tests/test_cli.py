@@ -12,6 +12,7 @@ from tests.conftest import FIXTURES, MINI
 
 def test_first_command_builds_the_store_from_the_bundled_dataset(run, tmp_path):
     store = tmp_path / "new" / "store.sqlite"
+    store.parent.mkdir()  # a --store in a folder that does not exist is an error (test_newcomer.py)
     result = run("stats", "--store", store)
     assert result.exit_code == 0, result.output
     assert store.exists()

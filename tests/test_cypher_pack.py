@@ -154,6 +154,8 @@ def test_the_docs_queries_run(loaded_bolt):
     queries = doc_queries()
     assert any("Deal" in q for q in queries.values())
     for name, statement in queries.items():
+        if "$" in statement:  # a query that takes parameters: run by the `cypher run --param` tests
+            continue
         assert loaded_bolt.run_cypher(statement), f"{name} returned nothing"
 
 

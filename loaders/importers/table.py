@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -59,6 +58,7 @@ from coopgraph.graph.model import Entity
 from coopgraph.loaders.records import RawRecord
 from coopgraph.graph.deals import DEAL_PREFIX
 from coopgraph.loaders.resolve_names import ImportReport, NameIndex, loose_date, short_hash, slugify
+from coopgraph.graph.names import did_you_mean
 
 DESCRIPTION_CSV = "your own CSV of relations, with a column mapping (--map/--set or --mapping FILE)"
 DESCRIPTION_XLSX = "your own Excel sheet of relations, with a column mapping"
@@ -316,7 +316,7 @@ def read_table(path: str | Path, index: NameIndex, mapping: Mapping, *, kind: st
                 report.unresolved.append((text, f"row {number}, {where}", "no entity has this name"))
                 continue
             if etype not in index.schema.entity_types:
-                guess = difflib.get_close_matches(etype, index.schema.entity_types, n=1)
+                guess = did_you_mean(etype, index.schema.entity_types)
                 problems.append(Problem(name, number, f"{end}_type", f"unknown entity type '{etype}'",
                                         f"did you mean '{guess[0]}'?" if guess else "see 'coopgraph schema'"))
                 continue
@@ -403,14 +403,14 @@ def _check_mapping(mapping: Mapping, header: list[str], name: str, index: NameIn
     problems = []
     for key, column in mapping.columns.items():
         if key not in FIELDS and not key.startswith("attr."):
-            guess = difflib.get_close_matches(key, FIELDS, n=1)
+            guess = did_you_mean(key, FIELDS)
             problems.append(Problem("--map", None, key, "not a claim field",
                                     f"did you mean '{guess[0]}'?" if guess else f"map one of: {', '.join(FIELDS)}, attr.NAME"))
         elif column not in header:
             if key.endswith("_type") and column in index.schema.entity_types:
                 mapping.constants[key] = column  # --map subject_type=firm: a type, not a column
                 continue
-            guess = difflib.get_close_matches(column, header, n=1)
+            guess = did_you_mean(column, header)
             problems.append(Problem(name, 1, key, f"no column '{column}' in the header",
                                     f"did you mean '{guess[0]}'?" if guess else f"the columns are: {', '.join(header)}"))
     for key in list(mapping.columns):

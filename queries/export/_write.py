@@ -77,6 +77,9 @@ def held_temporary(target: Path, directory: bool = False) -> Iterator[Path]:
         else:
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             tmp = Path(name)
+        # tempfile makes them private (0600, 0700); what replaces the target gets the modes the user's umask
+        # gives a new file or folder (0644, 0755 under umask 022), so that others, neo4j-admin among them, can read
+        os.chmod(tmp, (0o777 if directory else 0o666) & ~current_umask())
     except OSError as exc:
         raise write_error(exc, target) from None
     try:
@@ -84,6 +87,17 @@ def held_temporary(target: Path, directory: bool = False) -> Iterator[Path]:
         yield tmp
     finally:
         os.close(fd)
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and setting it back).
+
+    >>> 0 <= current_umask() <= 0o777
+    True
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def sweep(target: Path) -> list[Path]:
