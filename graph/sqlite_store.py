@@ -33,6 +33,7 @@ from coopgraph.graph.bulk import paused_gc
 from coopgraph.graph.errors import DamagedStoreError, NotAStoreError, StoreBusyError, StoreError, describe_fault
 from coopgraph.graph.model import Citation, Claim, Dataset, Deal, Document, Entity, Value
 from coopgraph.graph.store import Store
+from coopgraph.graph.tempfiles import SWEEP_AGE, remove_unheld
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -45,7 +46,6 @@ LOCK_TIMEOUT = 600.0
 #: seconds a connection waits for SQLite's own file lock (a reader finishing while a writer commits)
 BUSY_TIMEOUT = 120.0
 #: a temporary build file no process holds is swept once it is this many seconds old
-SWEEP_AGE = 2.0
 _TEMP_PREFIX, _TEMP_SUFFIX = ".coopgraph-", ".sqlite.tmp"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _STORE_TABLES = {"meta", "documents", "entities", "claims", "citations"}
@@ -287,27 +287,11 @@ def sweep_temp_files(folder: Path) -> list[Path]:
     file that is free and more than :data:`SWEEP_AGE` seconds old belongs to nobody.
     Returns the files removed.
     """
-    removed = []
     try:
         candidates = [p for p in folder.iterdir() if p.name.startswith(_TEMP_PREFIX) and p.name.endswith(_TEMP_SUFFIX)]
     except OSError:
-        return removed
-    for candidate in candidates:
-        try:
-            if time.time() - candidate.stat().st_mtime < SWEEP_AGE:
-                continue
-            fd = os.open(candidate, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            candidate.unlink()
-            removed.append(candidate)
-        except OSError:
-            pass  # held by a live writer, or gone already
-        finally:
-            os.close(fd)
-    return removed
+        return []
+    return remove_unheld(candidates, SWEEP_AGE)
 
 
 class SQLiteStore(Store):

@@ -10,9 +10,10 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> from coopgraph.loaders import load_bundled
->>> from coopgraph.queries.export.json import write_json
+>>> from coopgraph.queries.export import json as node_link
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.json"
->>> _ = write_json(load_bundled(), path)
+>>> node_link.write_json(load_bundled(), path)["nodes"] > 0
+True
 >>> is_node_link(path)
 True
 >>> records, report = read_json_records(path)

@@ -17,20 +17,18 @@ import contextlib
 import errno
 import fcntl
 import os
-import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, TypeVar
 
 from coopgraph.graph.errors import CoopgraphError, describe_fault
+from coopgraph.graph.tempfiles import SWEEP_AGE, remove_unheld
 
 Progress = Callable[[int, int, str], None]
 T = TypeVar("T")
 EVERY = 2000
 #: a temporary file no writer holds is swept once it is this many seconds old
-SWEEP_AGE = 2.0
 
 
 class WriteError(CoopgraphError):
@@ -102,28 +100,13 @@ def current_umask() -> int:
 
 def sweep(target: Path) -> list[Path]:
     """Remove the temporary files (and folders) of ``target``'s earlier writers that no process holds."""
-    removed = []
     prefix = f".{target.name}."
-    with contextlib.suppress(OSError):
-        for candidate in target.parent.iterdir():
-            name = candidate.name
-            if not (name.startswith(prefix) and name.endswith((".tmp", ".old"))) or candidate.is_symlink():
-                continue  # .old: a folder export's previous version, left if killed while swapping them
-            try:
-                if time.time() - candidate.stat().st_mtime < SWEEP_AGE:
-                    continue
-                fd = os.open(candidate, os.O_RDONLY)
-            except OSError:
-                continue
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                shutil.rmtree(candidate) if candidate.is_dir() else candidate.unlink()
-                removed.append(candidate)
-            except OSError:
-                pass  # a live writer holds it
-            finally:
-                os.close(fd)
-    return removed
+    try:
+        # .old: a folder export's previous version, left if killed while swapping them
+        candidates = [c for c in target.parent.iterdir() if c.name.startswith(prefix) and c.name.endswith((".tmp", ".old"))]
+    except OSError:
+        return []
+    return remove_unheld(candidates, SWEEP_AGE)
 
 
 @contextlib.contextmanager

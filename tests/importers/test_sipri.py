@@ -382,8 +382,7 @@ def test_modernisation_local_production_and_designation(store_path, tmp_path):
         "China,Russia,1997,?,1000,?,Kh-31A1,anti-ship/anti-radar missile,1000,?,2001; 2002,New,including production "
         "of Kh-31P in China as KR-1,0.9,900,900"])
     store = open_store(store_path)
-    import_file(store, "sipri", path)
-    data = store.dataset()
+    data = import_file(store, "sipri", path) and store.dataset()
     assert _comment_claims(store, 4) == [("program:j-8iim", "derived_from", "system:j-8b"),
                                          ("system:zhuk", "component_of", "program:j-8iim")]
     assert data.entities["program:j-8iim"].country == "state:china"   # China's modernisation of its J-8Bs
