@@ -11,13 +11,23 @@ the key and the citations. The pair of claims a source states in one sentence
 ("Russia sold 24 Su-35 to China": ``supplies`` + ``transferred_to`` with the same
 date, number and citation) implies one deal; claims stated separately imply
 separate deals, which chains never join.
+
+A deal may gather several contracts (the CSIS primer's "Su-27 purchases of
+1992-2006" are four rows of SIPRI's register), and several documents may report
+one contract (CSIS's and SIPRI's 24 Su-35). :func:`deal_numbers` counts each
+contract once and adds distinct contracts up, unit by unit (docs/schema.md,
+"Deals": how numbers are worked out).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterable, Mapping
 
+from coopgraph.graph.dates import PartialDate
 from coopgraph.graph.model import Deal
 
 DEAL_PREFIX = "deal:"
@@ -156,9 +166,16 @@ def deal_summary(deal_id: str, edges: list[tuple[str, str, str, dict]], declared
     ``edges`` are the deal's claims as ``(u, v, claim id, edge data)``. Returns
     ``None`` for a declared deal of an item the graph does not hold.
 
-    The numbers are the largest any claim reports (two documents reporting the
-    same 24 aircraft must not make 48); the status is the furthest its claims
-    reach (``cancelled`` when a claim says so and none says delivered).
+    The numbers are worked out by :func:`deal_numbers`: each contract counted
+    once however many documents report it, distinct contracts added up, each
+    unit apart. ``ordered`` and ``delivered`` are numbers of ``unit`` when the
+    deal's numbers share one unit (or none: the item itself); when they mix
+    units they are texts naming each unit (``8 S-400 / 2 regiments``) and
+    ``unit`` is ``None``; ``numbers`` lists them unit by unit and ``contracts``
+    the contracts counted. ``order_date`` is the earliest order date, or
+    ``first/last`` when the deal's orders were placed at different times. The
+    status is the furthest its claims reach (``cancelled`` when a claim says so
+    and none says delivered).
     """
     suppliers: list[str] = []
     recipients: list[str] = []
@@ -167,8 +184,6 @@ def deal_summary(deal_id: str, edges: list[tuple[str, str, str, dict]], declared
         suppliers.append(declared.supplier)
     if declared and declared.recipient:
         recipients.append(declared.recipient)
-    ordered = delivered = None
-    unit = None
     order_dates: list[str] = []
     delivery_dates: list[str] = []
     other_dates: list[str] = []
@@ -185,19 +200,12 @@ def deal_summary(deal_id: str, edges: list[tuple[str, str, str, dict]], declared
         claims.append(key)
         status = data.get("status") or "reported"
         statuses.append(status)
-        quantity = data.get("quantity")
         when = _when(data)
-        if status in DELIVERY_STATUSES:
-            if when:
+        if when:
+            if status in DELIVERY_STATUSES:
                 delivery_dates.append(when)
-            if quantity is not None:
-                delivered = max(delivered or 0, quantity)
-        else:
-            if when:
+            else:
                 (order_dates if status in ORDER_STATUSES else other_dates).append(when)
-            if quantity is not None and status in NUMBER_STATUSES:
-                ordered = max(ordered or 0, quantity)
-        unit = unit or data.get("unit")
         value = value or data.get("value")
         confidence = max(confidence, float(data.get("confidence") or 0.0))
         for citation in data.get("citations") or ():
@@ -210,6 +218,14 @@ def deal_summary(deal_id: str, edges: list[tuple[str, str, str, dict]], declared
     names = (lambda n: graph.nodes[n].get("name", n) if graph is not None and n in graph else n)
     variant = declared.variant if declared else None
     item_name = names(item) + (f" ({variant})" if variant else "")
+    counted = deal_numbers(data for *_, data in edges)
+    numbers = counted["numbers"]
+    if len(numbers) <= 1:
+        only = numbers[0] if numbers else {"unit": None, "ordered": None, "delivered": None}
+        ordered, delivered, unit = only["ordered"], only["delivered"], only["unit"]
+    else:  # never add numbers of different units: name each
+        ordered, delivered = (numbers_text(numbers, phase, names(item)) for phase in ("ordered", "delivered"))
+        unit = None
     return {
         "id": deal_id,
         "declared": declared is not None or not deal_id.startswith(AUTO_PREFIX),
@@ -224,7 +240,9 @@ def deal_summary(deal_id: str, edges: list[tuple[str, str, str, dict]], declared
         "ordered": ordered,
         "delivered": delivered,
         "unit": unit,
-        "order_date": min(order_dates, default=None),
+        "numbers": numbers,
+        "contracts": counted["contracts"],
+        "order_date": order_date(order_dates),
         "delivery_dates": sorted(set(delivery_dates)),
         "reported_dates": sorted(set(other_dates)),
         "value": value,
@@ -234,6 +252,258 @@ def deal_summary(deal_id: str, edges: list[tuple[str, str, str, dict]], declared
         "citations": citations,
         "notes": declared.notes if declared else None,
     }
+
+
+# -- numbers ------------------------------------------------------------------------------------
+
+@dataclass
+class _Report:
+    """One statement of a number: the claims that give the same phase, dates, number, unit and key in
+    the same documents (the supplier's and the recipient's halves of a sentence, a passage restated)."""
+
+    phase: str                                   # "order" or "delivery"
+    quantity: int
+    unit: str | None                             # as the first claim writes it
+    unit_key: str | None                         # folded, to compare
+    key: str | None
+    when: str | None                             # "2015-11", "2011/2012"
+    documents: frozenset[str]
+    passages: set[tuple[str, str]] = field(default_factory=set)   # (document, locator): a row, an endnote
+
+    @cached_property
+    def span(self) -> tuple[_dt.date, _dt.date] | None:
+        """First and last day the report's date may stand for; ``None`` when undated. Worked out only
+        when two reports are compared: most deals have one report a phase."""
+        return _span_of(self.when)
+
+    def sort_key(self) -> tuple:
+        # ISO dates sort by time as text ("1992" < "1992-05" < "1993"), so no date needs parsing here
+        return (self.when or "", self.key or "", sorted(self.documents), self.quantity, self.unit_key or "")
+
+
+@dataclass
+class _Contract:
+    orders: list[_Report]
+    deliveries: list[_Report] = field(default_factory=list)
+
+    @property
+    def quantity(self) -> int | None:
+        return self.orders[0].quantity if self.orders else None
+
+    @property
+    def unit_key(self) -> str | None:
+        return self.orders[0].unit_key if self.orders else None
+
+    @property
+    def passages(self) -> set[tuple[str, str]]:
+        return set().union(*(r.passages for r in self.orders))
+
+
+def deal_numbers(claims: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """How many a deal's claims say were ordered and delivered: each contract once, per unit.
+
+    ``claims`` are edge data (``status``, ``date`` or ``start``/``end``,
+    ``quantity``, ``unit``, ``claim_key``, ``citations``). The rule
+    (docs/schema.md, "Deals"):
+
+    1. Claims that state the same phase (order: ``planned`` ... ``contracted``,
+       ``reported``, ``alleged``; delivery: ``in_progress``, ``delivered``),
+       dates, number, unit and key in the same documents are one report (the two
+       halves of a sentence, a passage restated).
+    2. Order reports are grouped into contracts: two reports are one contract
+       when they give the same number of the same unit at overlapping dates
+       (``2015`` and ``2015-11``; an undated report overlaps any), unless one
+       document tells them apart by their keys (two rows of a register).
+       Distinct contracts add up.
+    3. A delivery report belongs to the contract whose order it shares a
+       passage with (the same document and locator: a register row, an
+       endnote), else the contract of its unit whose number it gives, else the
+       only contract of its unit; others stand together, apart from any
+       contract. Within a contract each document's deliveries add up (batches),
+       and of several documents the largest account counts (two reports of the
+       same 24 aircraft are not 48).
+    4. Numbers of different units are never added; a number with no unit counts
+       the item itself.
+
+    Returns ``numbers``: ``[{"unit", "ordered", "delivered"}]`` one per unit
+    (no unit first), and ``contracts``: ``[{"order_date", "ordered", "unit",
+    "delivered", "documents"}]`` (``delivered``: ``[{"number", "unit"}]``).
+
+    Examples
+    --------
+    Two register rows are two contracts; the primer's report of the first is
+    the same contract, not a third:
+
+    >>> def row(line, phase, date, n):
+    ...     return {"status": "contracted" if phase == "order" else "delivered", "date": date, "quantity": n,
+    ...             "claim_key": f"sipri r{line} {phase}",
+    ...             "citations": [{"document": "sipri", "locator": f"line {line}", "quote": "..."}]}
+    >>> csis = {"status": "contracted", "date": "2015-11", "quantity": 24,
+    ...         "citations": [{"document": "csis", "locator": "endnote 32", "quote": "24 Su-35"}]}
+    >>> counted = deal_numbers([row(181, "order", "2015", 24), row(181, "delivery", "2016", 24), csis,
+    ...                         row(90, "order", "1992", 2), row(90, "delivery", "1992", 2)])
+    >>> counted["numbers"]
+    [{'unit': None, 'ordered': 26, 'delivered': 26}]
+    >>> [(c["order_date"], c["ordered"], c["documents"]) for c in counted["contracts"]]
+    [('1992', 2, ['sipri']), ('2015', 24, ['csis', 'sipri'])]
+
+    Units are kept apart:
+
+    >>> deal_numbers([{**csis, "quantity": 2, "unit": "regiments"}, row(167, "order", "2015", 8)])["numbers"]
+    [{'unit': None, 'ordered': 8, 'delivered': None}, {'unit': 'regiments', 'ordered': 2, 'delivered': None}]
+    """
+    reports: dict[tuple, _Report] = {}
+    for data in claims:
+        quantity = data.get("quantity")
+        status = data.get("status") or "reported"
+        phase = "delivery" if status in DELIVERY_STATUSES else "order" if status in NUMBER_STATUSES else None
+        if quantity is None or phase is None:
+            continue  # a cancelled or denied order's number was never ordered
+        unit = " ".join(str(data["unit"]).split()) if data.get("unit") else None
+        cites = data.get("citations") or ()
+        documents = frozenset(_cited(c, "document") for c in cites)
+        when = _when(data)
+        ident = (phase, when, quantity, unit.casefold() if unit else None, data.get("claim_key"), documents)
+        report = reports.get(ident)
+        if report is None:
+            report = reports[ident] = _Report(phase, quantity, unit, ident[3], data.get("claim_key"), when, documents)
+        report.passages.update((_cited(c, "document"), _cited(c, "locator")) for c in cites)
+    contracts: list[_Contract] = []
+    for report in sorted((r for r in reports.values() if r.phase == "order"), key=_Report.sort_key):
+        same = next((c for c in contracts if _same_contract(c, report)), None)
+        if same is None:
+            contracts.append(_Contract([report]))
+        else:
+            same.orders.append(report)
+    loose = _Contract([])
+    for report in sorted((r for r in reports.values() if r.phase == "delivery"), key=_Report.sort_key):
+        (_contract_of(report, contracts) or loose).deliveries.append(report)
+    ordered: dict[str | None, int] = {}
+    delivered: dict[str | None, int] = {}
+    labels: dict[str | None, str | None] = {}
+    out_contracts = []
+    for contract in contracts + ([loose] if loose.deliveries else []):
+        if contract.orders:
+            first = contract.orders[0]
+            ordered[first.unit_key] = ordered.get(first.unit_key, 0) + first.quantity
+            labels.setdefault(first.unit_key, first.unit)
+        got = _delivered(contract.deliveries)
+        for unit_key, number in got.items():
+            delivered[unit_key] = delivered.get(unit_key, 0) + number
+        for report in contract.deliveries:
+            labels.setdefault(report.unit_key, report.unit)
+        out_contracts.append({
+            "order_date": order_date([r.when for r in contract.orders if r.when]),
+            "ordered": contract.quantity,
+            "unit": contract.orders[0].unit if contract.orders else None,
+            "delivered": [{"number": n, "unit": labels[k]} for k, n in sorted(got.items(), key=_unit_order)],
+            "documents": sorted(set().union(*(r.documents for r in contract.orders + contract.deliveries))),
+        })
+    units = sorted(set(ordered) | set(delivered), key=lambda k: (k is not None, k or ""))
+    return {"numbers": [{"unit": labels[k], "ordered": ordered.get(k), "delivered": delivered.get(k)} for k in units],
+            "contracts": out_contracts}
+
+
+def numbers_text(numbers: list[dict[str, Any]], phase: str, item_name: str) -> str | None:
+    """One phase's numbers (``"ordered"`` or ``"delivered"``) of several units as one text, each unit named;
+    a number with no unit counts the item.
+
+    >>> numbers_text([{"unit": None, "ordered": 8}, {"unit": "regiments", "ordered": 2}], "ordered", "S-400")
+    '8 S-400 / 2 regiments'
+    >>> numbers_text([{"unit": None, "delivered": None}], "delivered", "S-400") is None
+    True
+    """
+    parts = [f"{n[phase]} {n['unit'] or item_name}" for n in numbers if n.get(phase) is not None]
+    return " / ".join(parts) or None
+
+
+def order_date(whens: Iterable[str]) -> str | None:
+    """A deal's (or contract's) order date: the earliest of its order dates, or ``first/last`` when they are
+    not one time reported at several precisions.
+
+    >>> order_date(["2015-11", "2015"]), order_date(["1995", "1992", "1999"]), order_date([])
+    ('2015', '1992/1999', None)
+    >>> order_date(["2011/2012", "2011"])
+    '2011'
+    """
+    whens = sorted(set(whens))
+    if len(whens) < 2:
+        return whens[0] if whens else None
+    spans = [(w, _span_of(w)) for w in whens]
+    dated = [(w, s) for w, s in spans if s is not None]
+    if not dated or max(s[0] for _, s in dated) <= min(s[1] for _, s in dated):
+        return whens[0]  # all overlap: one time, the coarsest text first
+    first = min(dated, key=lambda ws: (ws[1][0], ws[0]))[0].split("/")[0]
+    last = max(dated, key=lambda ws: (ws[1][1], ws[0]))[0].split("/")[-1]
+    return f"{first}/{last}"
+
+
+def _unit_order(item: tuple[str | None, Any]) -> tuple[bool, str]:
+    return (item[0] is not None, item[0] or "")
+
+
+def _cited(citation: Mapping[str, str] | Any, part: str) -> str:
+    # a plain dict first: isinstance(..., Mapping) is an ABC check, slow on every claim of a large graph
+    if type(citation) is dict or isinstance(citation, Mapping):
+        return citation[part]
+    return getattr(citation, part)
+
+
+def _span_of(when: str | None) -> tuple[_dt.date, _dt.date] | None:
+    """The first and last day a date (``2015-11``) or an interval (``2011/2012``, ``?/2006``) may stand for."""
+    if not when:
+        return None
+    start, _, end = when.partition("/")
+    try:
+        if not end:
+            date = PartialDate.parse(start)
+            return date.earliest, date.latest
+        return (PartialDate.parse(start).earliest if start not in ("", "?") else _dt.date.min,
+                PartialDate.parse(end).latest if end not in ("", "?") else _dt.date.max)
+    except ValueError:   # an unreadable date compares with nothing: an undated report
+        return None
+
+
+def _overlap(a: _Report, b: _Report) -> bool:
+    return a.span is None or b.span is None or (a.span[0] <= b.span[1] and b.span[0] <= a.span[1])
+
+
+def _same_contract(contract: _Contract, report: _Report) -> bool:
+    """Whether an order report is a contract already counted: the same number of the same unit at an
+    overlapping date, and no document telling the two apart by their keys."""
+    if contract.quantity != report.quantity or contract.unit_key != report.unit_key:
+        return False
+    if any(r.key and report.key and r.key != report.key and r.documents & report.documents for r in contract.orders):
+        return False   # one register's two rows (two Kilo orders of 1993 for 2 boats each) are two contracts
+    return any(_overlap(r, report) for r in contract.orders)
+
+
+def _contract_of(report: _Report, contracts: list[_Contract]) -> _Contract | None:
+    """The contract a delivery report delivers on (rule 3 of :func:`deal_numbers`), or ``None``."""
+    shared = [c for c in contracts if c.passages & report.passages]
+    if shared:   # the same row or endnote: prefer the order of the same number and unit
+        return min(shared, key=lambda c: (c.quantity != report.quantity or c.unit_key != report.unit_key,
+                                         contracts.index(c)))
+    same_unit = [c for c in contracts if c.unit_key == report.unit_key]
+    whole = [c for c in same_unit if c.quantity == report.quantity]
+    if whole:
+        return whole[0]
+    return same_unit[0] if len(same_unit) == 1 else None
+
+
+def _delivered(reports: list[_Report]) -> dict[str | None, int]:
+    """What one contract's deliveries come to, per unit: each document's batches added up, and of
+    several documents the largest account (documents reporting the same deliveries do not add up)."""
+    accounts: dict[str, dict[str | None, int]] = {}
+    for report in reports:
+        for document in report.documents or {""}:
+            account = accounts.setdefault(document, {})
+            account[report.unit_key] = account.get(report.unit_key, 0) + report.quantity
+    out: dict[str | None, int] = {}
+    for account in accounts.values():
+        for unit_key, number in account.items():
+            out[unit_key] = max(out.get(unit_key, 0), number)
+    return out
 
 
 def _when(data: Mapping[str, Any]) -> str | None:

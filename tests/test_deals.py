@@ -111,7 +111,7 @@ def test_impact_of_removing_an_item_removes_its_deals():
     assert [ids(c) for c in report["lost_chains"]] == [["state:ru", "deal:su35", "state:cn"]]
 
 
-def test_deal_summary_counts_the_largest_number_and_the_furthest_status():
+def test_deal_summary_counts_one_contract_once_and_the_furthest_status():
     graph = make_graph(sale("state:ru", "system:su35", "state:cn", "deal:su35", date="2015-11", status="contracted", quantity=24)
                        + sale("state:ru", "system:su35", "state:cn", "deal:su35", date="2019-04", status="delivered", quantity=24)
                        + sale("state:ru", "system:su35", "state:cn", "deal:su35", date="2017", doc="other"),
@@ -121,6 +121,119 @@ def test_deal_summary_counts_the_largest_number_and_the_furthest_status():
     assert deal["order_date"] == "2015-11" and deal["delivery_dates"] == ["2019-04"]
     assert deal["documents"] == ["doc", "other"] and len(deal["claims"]) == 6
     assert len(chains(graph, "state:ru", "state:cn")) == 1   # one deal, one chain, however many reports
+
+
+# -- how many: contracts add up, one contract counts once, units stay apart (docs/schema.md, "Deals") ----
+
+NUMBERS = """documents:
+  - {id: primer, title: A primer, date: "2020-03"}
+  - {id: register, title: A trade register, date: "2024-10-13", kind: register}
+entities:
+  - {id: state:ru, type: state, name: Russia}
+  - {id: state:cn, type: state, name: China}
+  - {id: system:su-27, type: weapon_system, name: Su-27}
+  - {id: system:su-35, type: weapon_system, name: Su-35}
+  - {id: system:s-400, type: weapon_system, name: S-400}
+  - {id: system:kilo, type: weapon_system, name: Kilo}
+"""
+
+
+def said(item, deal, document, locator, quote, **fields):
+    """The supplier's and the recipient's claims of one statement."""
+    cite = [{"document": document, "locator": locator, "quote": quote}]
+    return [{"subject": "state:ru", "relation": "supplies", "object": item, "deal": deal, "citations": cite, **fields},
+            {"subject": item, "relation": "transferred_to", "object": "state:cn", "deal": deal, "citations": cite, **fields}]
+
+
+def row(item, deal, line, ordered_in, number, delivered=None):
+    """A register row: its order and its deliveries (a year, or ``(start, end)``), cited to the row, told apart
+    by keys, as the SIPRI importer writes them."""
+    quote = f"China,Russia,{ordered_in},,{number},,{item},,{number},,..."
+    claims = said(item, deal, "register", f"line {line}", quote, date=ordered_in, status="contracted", quantity=number,
+                  key=f"row {line} order")
+    if delivered:
+        when = {"start": delivered[0], "end": delivered[1]} if isinstance(delivered, tuple) else {"date": delivered}
+        claims += said(item, deal, "register", f"line {line}", quote, **when, status="delivered", quantity=number,
+                       key=f"row {line} delivery")
+    return claims
+
+
+def numbers_store(tmp_path, claims):
+    import yaml
+
+    path = tmp_path / "numbers.yaml"
+    path.write_text(NUMBERS + yaml.safe_dump({"claims": claims}, sort_keys=False), encoding="utf-8")
+    store = open_store(tmp_path / "numbers.sqlite")
+    store.write(load_files([path]), replace=True)
+    return store
+
+
+def _deal_line(output: str, deal: str) -> str:
+    """The deal's line of ``coopgraph show`` (wrapped lines joined)."""
+    text = " ".join(output.split())
+    start = text.index("deal ", text.index("deal(s):"))
+    return text[start:text.index(f"({deal})", start)]
+
+
+def test_the_contracts_a_deal_gathers_add_up(tmp_path, run):
+    # the primer's "purchases of the Su-27, 1992-2006" (no number) are three orders in the register
+    claims = (said("system:su-27", "deal:su27", "primer", "endnote 9", "China's purchases included the Su-27.",
+                   start="1992", end="2006")
+              + row("system:su-27", "deal:su27", 90, "1992", 2, "1992")
+              + row("system:su-27", "deal:su27", 88, "1995", 24, ("1996", "1997"))
+              + row("system:su-27", "deal:su27", 206, "1996", 105, ("1998", "2007")))
+    store = numbers_store(tmp_path, claims)
+    deal = store.graph().graph["deals"]["deal:su27"]
+    assert (deal["ordered"], deal["delivered"], deal["unit"]) == (131, 131, None)    # not 105, the largest row
+    assert deal["order_date"] == "1992/1996"
+    assert [(c["order_date"], c["ordered"]) for c in deal["contracts"]] == [("1992", 2), ("1995", 24), ("1996", 105)]
+    shown = run("show", "Su-27", "--store", tmp_path / "numbers.sqlite")
+    assert "131 ordered 1992–1996; 131 delivered 1992, 1996–1997, 1998–2007" in _deal_line(shown.output, "deal:su27")
+
+
+def test_one_contract_two_documents_report_counts_once(tmp_path, run):
+    # CSIS's "contract for 24 Su-35" and SIPRI's row of 24 Su-35S are one contract: 24, not 48; the primer's
+    # "completed the delivery" in 2019 and the register's deliveries 2016-2018 are the same 24 aircraft
+    claims = (row("system:su-35", "deal:su35", 181, "2015", 24, ("2016", "2018"))
+              + said("system:su-35", "deal:su35", "primer", "endnote 32", "China signed a contract for 24 Su-35.",
+                     date="2015-11", status="contracted", quantity=24)
+              + said("system:su-35", "deal:su35", "primer", "endnote 32", "Russia completed the delivery in April 2019.",
+                     date="2019-04", status="delivered", quantity=24))
+    # two rows of one register, the same year and number, are two orders; the primer's report of one is not a third
+    claims += (row("system:kilo", "deal:kilo", 233, "1993", 2, "1995")
+               + row("system:kilo", "deal:kilo", 230, "1993", 2, ("1997", "1999"))
+               + said("system:kilo", "deal:kilo", "primer", "p. 4", "Two Kilos were ordered in 1993.", date="1993",
+                      status="contracted", quantity=2))
+    store = numbers_store(tmp_path, claims)
+    deals = store.graph().graph["deals"]
+    su35, kilo = deals["deal:su35"], deals["deal:kilo"]
+    assert (su35["ordered"], su35["delivered"]) == (24, 24)
+    assert (kilo["ordered"], kilo["delivered"]) == (4, 4)
+    assert [c["documents"] for c in su35["contracts"]] == [["primer", "register"]]
+    assert [c["documents"] for c in kilo["contracts"]] == [["primer", "register"], ["register"]]
+    shown = run("show", "Su-35", "--store", tmp_path / "numbers.sqlite")
+    assert "24 ordered 2015; 24 delivered 2016–2018, 2019-04" in _deal_line(shown.output, "deal:su35")
+
+
+def test_numbers_of_different_units_are_never_added(tmp_path, run):
+    # the primer counts regiments (and regimental sets delivered), the register counts S-400 systems
+    claims = (said("system:s-400", "deal:s400", "primer", "endnote 31", "Russia announced the sale of two S-400 "
+                   "regiments.", date="2015", status="announced", quantity=2, unit="regiments")
+              + said("system:s-400", "deal:s400", "primer", "endnote 31", "Russia completed delivery of the first "
+                     "regimental set in May 2018", date="2018-05", status="delivered", quantity=1, unit="regimental sets")
+              + said("system:s-400", "deal:s400", "primer", "endnote 31", "delivery of the second regimental set "
+                     "began in July 2019.", date="2019-07", status="in_progress", quantity=1, unit="regimental sets")
+              + row("system:s-400", "deal:s400", 167, "2015", 8, ("2018", "2019")))
+    store = numbers_store(tmp_path, claims)
+    deal = store.graph().graph["deals"]["deal:s400"]
+    assert deal["numbers"] == [{"unit": None, "ordered": 8, "delivered": 8},
+                               {"unit": "regimental sets", "ordered": None, "delivered": 2},
+                               {"unit": "regiments", "ordered": 2, "delivered": None}]
+    assert (deal["ordered"], deal["delivered"], deal["unit"]) == ("8 S-400 / 2 regiments", "8 S-400 / 2 regimental sets",
+                                                                  None)
+    line = _deal_line(run("show", "S-400", "--store", tmp_path / "numbers.sqlite").output, "deal:s400")
+    assert "8 S-400 / 2 regiments ordered 2015; 8 S-400 / 2 regimental sets delivered" in line
+    assert "10" not in line and "8 regiments" not in line
 
 
 DOCS = """documents:

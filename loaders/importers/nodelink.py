@@ -64,7 +64,9 @@ def dataset_records(data: Dataset, name: str) -> list[RawRecord]:
         fields.pop("id")
         if claim.value is not None:
             fields["value"] = {"amount": claim.value.amount, "currency": claim.value.currency, "estimate": claim.value.estimate}
-        fields = {k: v for k, v in fields.items() if v not in (None, {}, False) or k == "circa"}
+        # by identity, not `v not in (None, {}, False)`: 0 == False, and a quantity of 0 (SIPRI's "0 ordered")
+        # or a confidence of 0.0 dropped here would load back as another claim (its id hashes the quantity)
+        fields = {k: v for k, v in fields.items() if k == "circa" or not (v is None or v is False or v == {})}
         records.append(RawRecord("claims", fields, name, None))
     return records
 

@@ -21,10 +21,12 @@ row's text as quote:
 
 Every claim of a row carries ``deal=`` the row's deal, and a ``deals`` record
 names its parties (and a variant, see below). The deal id is
-``deal:sipri-<supplier>-<recipient>-<designation>-<order year>-<row hash>``
-(slugged; the hash is of the row's cells), so re-importing the same file
-changes nothing, and two rows (two orders of the same system by the same
-state) are two deals that a chain never joins.
+``deal:sipri-<supplier>-<recipient>-<designation>-<order year>-<hash>``
+(slugged; the hash is of the row's cells and of the entities its supplier,
+item and recipient resolved to), so re-importing the same file changes
+nothing, two rows (two orders of the same system by the same state) are two
+deals that a chain never joins, and a row that resolves to another item in
+another store is another deal there, never one id naming two transfers.
 
 ``?`` flags and ``(2014)``-style years are kept: ``circa`` for dates, an
 ``*_uncertain`` attribute and a note for numbers, and confidence 0.6 instead
@@ -82,8 +84,10 @@ See ``docs/importers.md``.
 
 **Rows already held.** A row whose claims the store already holds (the same
 row hash) keeps its deal, its item and what its comments became, so importing
-a register again changes nothing; ``row_deals`` files rows under existing deals
-(a curation decision, see ``tools/sipri_deals.yaml``).
+a register again changes nothing (the bundled rows too: importing the whole
+register over the bundled store adds the other rows and leaves those as they
+are); ``row_deals`` files rows under existing deals (a curation decision, see
+``tools/sipri_deals.yaml``).
 
 Examples
 --------
@@ -106,10 +110,10 @@ Examples
 >>> report.resolved, [c[0] for c in report.created]
 ({'Russia': 'state:russia'}, ['system:su-35', 'state:china'])
 >>> [r.data for r in records if r.kind == "deals"]  # doctest: +NORMALIZE_WHITESPACE
-[{'id': 'deal:sipri-russia-china-su-35-2015-adb75d03', 'item': 'system:su-35', 'supplier': 'state:russia',
+[{'id': 'deal:sipri-russia-china-su-35-2015-cb1ed9c8', 'item': 'system:su-35', 'supplier': 'state:russia',
   'recipient': 'state:china'}]
 >>> {r.data["deal"] for r in records if r.kind == "claims"}
-{'deal:sipri-russia-china-su-35-2015-adb75d03'}
+{'deal:sipri-russia-china-su-35-2015-cb1ed9c8'}
 
 A generic designation takes the model the comment names, or an item of its own:
 
@@ -358,6 +362,12 @@ def comment_variant(comments: str) -> str | None:
     ['Mi-171Sh', 'Ka-28PS', 'BTR-60PU-12']
     >>> [comment_variant(c) for c in ("Mi-171 or Mi-171E version", "R-27R-1 and probably R-27ER version")]
     [None, None]
+
+    A version that ``incl`` introduces is of a part of the order, not the deal's:
+
+    >>> [comment_variant(c) for c in ("Part of 24 (incl 4 Su-27UBK version) ordered in $700 m deal",
+    ...     "incl 2 Il-76MD and 3 Il-76TD version", "MiG-29K version (incl 4 MiG-29KUB trainer/combat version)")]
+    [None, None, 'MiG-29K']
     """
     for clause in comments.split(";"):
         tokens = clause.split()
@@ -383,22 +393,33 @@ def comment_variant(comments: str) -> str | None:
             before -= 1
         if before >= 0 and tokens[before].lower() in ("and", "or", "and/or"):
             return None  # "Mi-171 or Mi-171E version": several versions, none the deal's
+        if any(t.lower().lstrip("(") in ("incl", "including") for t in tokens[:before + 1]):
+            continue  # "(incl 4 Su-27UBK version)": the version of some of the aircraft, not of the deal
         if picked and not (len(picked) == 1 and fold(picked[0]) in CLASS_NAMES):
             return " ".join(picked)
     return None
 
 
-def deal_id(supplier: str, recipient: str, designation: str, order_year: str, row_key: str) -> str:
-    """The deal of one register row: ``deal:sipri-<supplier>-<recipient>-<designation>-<order year>-<row hash>``.
+def deal_id(supplier: str, recipient: str, designation: str, order_year: str, row_key: str,
+            parties: tuple[str | None, str, str | None]) -> str:
+    """The deal of one register row: ``deal:sipri-<supplier>-<recipient>-<designation>-<order year>-<hash>``.
 
-    >>> deal_id("Russia", "China", "Su-35", "2015", "adb75d03f00d")
-    'deal:sipri-russia-china-su-35-2015-adb75d03'
-    >>> deal_id("unknown supplier(s)", "Viet Nam", "ship engine", "(2004)", "0123456789ab")
-    'deal:sipri-unknown-supplier-s-viet-nam-ship-engine-2004-01234567'
+    The words are the row's; the hash is of the row's cells (``row_key``) and of
+    the entities its supplier, item and recipient resolved to (``parties``), so
+    that a row read into another store, where a name resolves to another entity,
+    gives another deal rather than one id naming two transfers (whose export
+    could not be loaded where the other is).
+
+    >>> deal_id("Russia", "China", "Su-35", "2015", "adb75d03f00d", ("state:russia", "system:su-35", "state:china"))
+    'deal:sipri-russia-china-su-35-2015-9e686148'
+    >>> deal_id("Russia", "China", "Su-35", "2015", "adb75d03f00d", ("state:russia", "system:su-35s", "state:china"))
+    'deal:sipri-russia-china-su-35-2015-73de8421'
+    >>> deal_id("unknown supplier(s)", "Viet Nam", "ship engine", "(2004)", "0123456789ab", (None, "tech:x", "state:vn"))
+    'deal:sipri-unknown-supplier-s-viet-nam-ship-engine-2004-fe0b1183'
     """
     parts = [slugify(text, 24) or "x" + short_hash(text, length=6) for text in (supplier, recipient, designation)]
     parts.append(slugify(order_year) or "undated")
-    return DEAL_PREFIX + "-".join(parts + [row_key[:8]])
+    return DEAL_PREFIX + "-".join(parts + [short_hash(row_key, *(p or "" for p in parties))])
 
 
 class _Entities:
@@ -455,17 +476,18 @@ class _Entities:
 
 
     def variant_item(self, variant: str, designation: str) -> str | None:
-        """The existing item a row's version names, when its designation names none.
+        """The existing item a row's version names.
 
         ``AL-31FN Series-3 version`` of the designation ``AL-31``: the engine is
         ``tech:al-31fn`` (by its name, or the version's first word). The version
         must extend the designation (``AL-31`` -> ``AL-31FN``), and only entities
         that were in the store before this import count, so the item does not
-        depend on the order of the rows.
+        depend on the order of the rows. The version wins even when the
+        designation names an entity too: an ``AL-31`` that an earlier import
+        made from another row must not turn this row's AL-31FN into an AL-31,
+        or the same row would be another item in a store with another history
+        (and its deal another deal).
         """
-        before = self.index.resolve(designation, ITEM_TYPES)
-        if before.id and before.id not in self.new:
-            return None
         bare = re.sub(r"\s*\([^()]*\)", "", variant).strip()
         if not fold(bare).startswith(fold(designation)):
             return None  # a version of another name ("PL-2 version" of the PL-1B) is not this designation's
@@ -569,10 +591,15 @@ def _read_comment(row: dict[str, str]) -> tuple[dict[str, str], Extraction]:
         return row, Extraction(comment, leftover=(comment,) if comment.strip() else ())
 
 
-def _single_variant(extraction: Extraction) -> str | None:
-    """The version the comments name when they name exactly one, unhedged (``D-30KP-2 veraion``)."""
+def _single_variant(extraction: Extraction, ordered: str = "") -> str | None:
+    """The version the comments name when they name exactly one, unhedged (``D-30KP-2 veraion``), and not
+    of a part of the order: ``incl 4 Su-27UBK version`` of a row of 24 names the version of 4 of them."""
     certain = [v for v in extraction.variants if not v.certainty]
-    return certain[0].name if len(certain) == 1 and len(extraction.variants) == 1 else None
+    if len(certain) != 1 or len(extraction.variants) != 1:
+        return None
+    if certain[0].count and certain[0].count.strip() != ordered.strip():
+        return None
+    return certain[0].name
 
 
 def local_platforms(readings: list[tuple[dict[str, str], Extraction]]) -> dict[str, set[str]]:
@@ -979,11 +1006,11 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None,
         row_key = row_hash(cells)
         described = {"sipri_description": row["description"]} if row.get("description") else {}
         designation = " ".join(row["designation"].split())
-        variant = comment_variant(row.get("comments", "")) or _single_variant(extraction)
-        # a row curated into a deal, or one the store already files under a deal, keeps that deal (and its item)
-        deal = curated.get(row_key) or filed.get(row_key) or deal_id(
-            row["supplier"], row["recipient"], designation, row.get("order_year", ""), row_key)
-        known_deal = index.dataset.deals.get(deal) if row_key in curated or row_key in filed else None
+        variant = comment_variant(row.get("comments", "")) or _single_variant(extraction, row.get("ordered", ""))
+        # a row curated into a deal, or one the store already files under a deal, keeps that deal (and its
+        # item): importing it again changes nothing, whatever names the store has learnt since
+        deal = curated.get(row_key) or filed.get(row_key)
+        known_deal = index.dataset.deals.get(deal) if deal else None
         if row_key in curated and known_deal is None:
             problems.append(Problem(name, first, None, f"the row is curated into deal '{deal}', which the store does not hold",
                                     "load the dataset that declares the deal first, or correct the curation"))
@@ -1030,6 +1057,9 @@ def read_sipri(path: str | Path, index: NameIndex, *, doc_id: str | None = None,
                                         + "; ".join(mismatch), "a deal is one supplier, item and recipient: "
                                         "correct the curation (a Soviet order before 1992 is not a Russian deal)"))
                 continue
+        if deal is None:
+            deal = deal_id(row["supplier"], row["recipient"], designation, row.get("order_year", ""), row_key,
+                           (supplier, system, recipient))
         cite = [{"document": doc, "locator": where, "quote": text}]
         common = {k: row[k] for k in ("description", "condition", "comments") if row.get(k)}
         common.update(tiv)

@@ -128,7 +128,8 @@ def test_sipri_every_row_is_one_deal(store_path):
     assert len(by_row) == 5 and all(len(deals) == 1 for deals in by_row.values())  # one deal a row
     assert len({d for deals in by_row.values() for d in deals}) == 5                 # and a deal of its own
     su35 = claims_where(store, subject="state:russia", relation="supplies", object="system:su-35", date="2015")[0]
-    assert su35.deal == deal_id("Russia", "China", "Su-35", "2015", su35.attributes["sipri_row"])
+    assert su35.deal == deal_id("Russia", "China", "Su-35", "2015", su35.attributes["sipri_row"],
+                                ("state:russia", "system:su-35", "state:china"))
     assert su35.deal.startswith("deal:sipri-russia-china-su-35-2015-")
     deal = data.deals[su35.deal]
     assert (deal.supplier, deal.item, deal.recipient) == ("state:russia", "system:su-35", "state:china")
@@ -186,6 +187,51 @@ def test_sipri_variant_from_the_comments(store_path, tmp_path):
     import_file(store, "sipri", path)
     stored = [d for d in store.dataset().deals.values() if d.id.startswith("deal:sipri-russia-china-su-30-1999-")]
     assert [d.variant for d in stored] == ["Su-30MKK"]
+
+
+def test_a_version_that_incl_introduces_is_not_the_deals(tmp_path):
+    from coopgraph.graph.model import Dataset, Entity
+    from coopgraph.loaders.importers.sipri import read_sipri
+    from coopgraph.loaders.resolve_names import NameIndex
+
+    path = write_register(tmp_path / "register.csv", [
+        "China,Russia,1991,,21,,Su-27S,FGA aircraft,21,,1992,New,Part of 24 (incl 4 Su-27UBK version) ordered in "
+        "$700 m deal,42.5,892.5,892.5",
+        "China,Russia,1999,,28,,Su-27S,FGA aircraft,28,,2000; 2001; 2002,New,$1 b deal; Su-27UBK version,42.5,1190,1190"])
+    su27 = Entity("system:su-27", "weapon_system", "Su-27", ("Su-27S", "Su-27UBK"))
+    records, _ = read_sipri(path, NameIndex(Dataset(entities={su27.id: su27})))
+    assert [r.data.get("variant") for r in records if r.kind == "deals"] == ["Su-27S", "Su-27UBK"]
+
+
+def test_a_row_is_the_same_item_whatever_was_imported_before(store_path, tmp_path):
+    # an import of another AL-31 row made an entity "AL-31"; a row "AL-31FN version" is still the AL-31FN
+    store = open_store(store_path)
+    india = write_register(tmp_path / "india.csv", [
+        "India,Russia,2001,?,125,?,AL-31,turbofan,115,?,2005; 2006,New,Spare engines for Su-30MKI,3,375,345"])
+    import_file(store, "sipri", india)
+    assert "system:al-31" in store.dataset(claims=False).entities
+    china = write_register(tmp_path / "china.csv", [
+        "China,Russia,2000,,54,,AL-31,turbofan,54,?,2003; 2004; 2005,New,$160-200m deal; AL-31FN version for J-10 "
+        "combat aircraft produced in China; incl spare engines,3.25,175.5,175.5"])
+    import_file(store, "sipri", china)
+    [deal] = [d for d in store.dataset().deals.values() if d.id.startswith("deal:sipri-russia-china-al-31-2000-")]
+    assert (deal.item, deal.variant) == ("tech:al-31fn", None)
+
+
+def test_a_row_of_none_ordered_loads_back_from_the_json_export(run, store_path, tmp_path):
+    # SIPRI writes 0 ordered for licensed production; the export must give back 0, not nothing (which is
+    # another claim: its id hashes the quantity)
+    path = write_register(tmp_path / "register.csv", [
+        "China,France,2005,?,0,,Arriel-2C,turboshaft,630,?,2012; 2013,New,Produced under licence in China,0.35,0,220.5"])
+    assert run("import", "sipri", path, "--store", store_path, "--quiet").exit_code == 0
+    row = {cid: c for cid, c in open_store(store_path).dataset().claims.items() if c.key and "arriel" in c.subject + c.object}
+    assert sorted(c.quantity for c in row.values() if c.key.endswith(" order")) == [0, 0]
+    out = tmp_path / "graph.json"
+    assert run("export", "json", out, "--store", store_path, "--quiet").exit_code == 0
+    fresh = tmp_path / "fresh.sqlite"
+    assert run("load", out, "--store", fresh, "--quiet").exit_code == 0
+    back = open_store(fresh).dataset().claims
+    assert {cid: back.get(cid) for cid in row} == row
 
 
 def test_sipri_generic_designations_never_join_deals(store_path, tmp_path):
