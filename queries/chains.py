@@ -23,6 +23,7 @@ import networkx as nx
 if TYPE_CHECKING:
     import pandas as pd
 
+from coopgraph.graph.bulk import paused_gc
 from coopgraph.graph.deals import DEAL_PREFIX
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.evidence import edge_claim_row
@@ -77,11 +78,41 @@ class ChainResult(Report):
         return self.chains[key] if isinstance(key, (int, slice)) else self.document[key]
 
 
-@dataclass(frozen=True)
+_NO_END = dt.date.max  # a hop with an undated claim can be taken at any time
+_NO_START = dt.date.min
+
+
 class _Partial:
-    nodes: tuple[str, ...]
-    hops: tuple[tuple[Evidence, ...], ...]
-    time: dt.date | None  # the earliest day the chain can have reached its last node
+    """A chain found: its nodes, each hop's usable evidence, and the earliest day it can have reached its end."""
+
+    __slots__ = ("nodes", "hops", "time", "_measures")
+
+    def __init__(self, nodes: tuple[str, ...], hops: tuple[list[Evidence], ...], time: dt.date | None) -> None:
+        self.nodes, self.hops, self.time = nodes, hops, time
+        self._measures: tuple | None = None
+
+    def measures(self) -> tuple[float, int, Evidence | None, Evidence | None]:
+        """Weakest-link confidence, undated hops, and the claims with the earliest start and the latest end."""
+        if self._measures is None:
+            score: float | None = None
+            undated = 0
+            first = last = None
+            for hop in self.hops:
+                strongest = hop[0].confidence
+                dated = False
+                for e in hop:
+                    if e.confidence > strongest:
+                        strongest = e.confidence
+                    if e.dated:
+                        dated = True
+                        if first is None or e.earliest < first.earliest:
+                            first = e
+                        if last is None or e.latest > last.latest:
+                            last = e
+                undated += not dated
+                score = strongest if score is None or strongest < score else score
+            self._measures = (score, undated, first, last)
+        return self._measures
 
 
 @dataclass
@@ -200,6 +231,16 @@ def chains(
     >>> found.chains[0]["path"], found.chains[0]["score"]
     ('X → S', 0.7)
     """
+    # the search makes hundreds of thousands of short-lived tuples and lists: with the collector on, each
+    # threshold would rescan a large graph's whole heap (5 s of 9 at 100k claims). They hold no cycles, and
+    # are freed (by reference counting) when _search returns, before the collector is back.
+    with paused_gc():
+        return _search(graph, sources, targets, claim_filter, max_hops, via, limit, schema)
+
+
+def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str | Iterable[str],
+            claim_filter: ClaimFilter | None, max_hops: int, via: Iterable[str] | None, limit: int,
+            schema: Schema | None) -> ChainResult:
     schema = schema or load_schema()
     source_set = select(graph, sources, schema) if not isinstance(sources, set) else sources
     target_set = select(graph, targets, schema) if not isinstance(targets, set) else targets
@@ -216,56 +257,104 @@ def chains(
 
     dist = flow.distances_to(goals, max_hops, passable)
     steps: dict[str, list[tuple]] = {}
+    spans: dict[int, tuple] = {}
+    stand_ins = ends.stand_ins
 
     def steps_from(node: str) -> list[tuple]:
         # the arcs worth following out of a node, nearest to a target first, worked out once per node:
-        # (distance, next node, evidence, the earliest end of its dated claims, the earliest start of them)
-        found_steps = steps.get(node)
-        if found_steps is None:
-            found_steps = []
-            for nxt, evidence in flow.succ.get(node, {}).items():
-                if nxt in dist and (ends.reached(node, nxt) or passable(nxt)):
-                    dated = [e for e in evidence if e.dated]
-                    found_steps.append((dist[nxt], nxt, tuple(evidence), min((e.latest for e in dated), default=None),
-                                        min((e.earliest for e in dated), default=None)))
-            found_steps.sort(key=lambda t: t[0])
-            steps[node] = found_steps
+        # (distance, next node, evidence, the earliest end of its dated claims, the earliest start of them,
+        # whether the next node ends the chain); an arc that neither ends a chain nor may be passed is left out
+        found_steps = []
+        from_deal = node.startswith(DEAL_PREFIX)
+        for nxt, evidence in flow.successors(node).items():
+            distance = dist.get(nxt)
+            if distance is None:
+                continue
+            is_target = nxt in goals and (nxt not in stand_ins or from_deal)  # ChainEnds.reached
+            if not is_target and not passable(nxt):
+                continue
+            span = spans.get(id(evidence))
+            if span is None:  # an item's arcs are shared by its deals: work each list out once
+                dated = [e for e in evidence if e.dated]
+                span = spans[id(evidence)] = (min((e.latest for e in dated), default=None),
+                                              min((e.earliest for e in dated), default=None),
+                                              max(e.latest for e in dated) if len(dated) == len(evidence) else _NO_END)
+            found_steps.append((distance, nxt, evidence, span[0], span[1], is_target, span[2]))
+        found_steps.sort(key=_first)
+        steps[node] = found_steps
         return found_steps
 
+    recipient_steps: dict[str, list[tuple]] = {}
+
+    def steps_to_recipients(deal: str) -> list[tuple]:
+        # FlowGraph.onward: a chain that came into a deal through the item's inputs goes on to its recipients only
+        found_steps = recipient_steps.get(deal)
+        if found_steps is None:
+            recipients = flow.recipients_of.get(deal, ())
+            out = steps.get(deal)
+            found_steps = recipient_steps[deal] = [step for step in (out if out is not None else steps_from(deal))
+                                                   if step[1] in recipients]
+        return found_steps
+
+    deadlines: dict[tuple[str, int], dt.date] = {}
+
+    def deadline(node: str, hops_left: int) -> dt.date:
+        # the latest day a chain may reach ``node`` and still end at a goal within ``hops_left`` hops: a chain's
+        # day never goes back, and a hop is usable only up to its last claim's end (an upper bound: it ignores
+        # the other rules, so it never cuts a chain that could be completed)
+        key = (node, hops_left)
+        latest = deadlines.get(key)
+        if latest is None:
+            latest = _NO_START
+            out = steps.get(node)
+            for distance, nxt, _, _, _, is_target, reach in out if out is not None else steps_from(node):
+                if distance >= hops_left:
+                    break
+                bound = reach if is_target else min(reach, deadline(nxt, hops_left - 1))
+                if bound > latest:
+                    latest = bound
+                    if latest == _NO_END:
+                        break
+            deadlines[key] = latest
+        return latest
+
     budget = max(limit, 1) * SEARCH_BUDGET_FACTOR
-    found: list[_Partial] = []
+    hits: list[tuple] = []
     exhausted = False
-    frontier = [_Partial((s,), (), None) for s in sorted(ends.starts) if dist.get(s, max_hops + 1) <= max_hops]
+    frontier: list[tuple] = [((s,), (), None) for s in sorted(ends.starts) if dist.get(s, max_hops + 1) <= max_hops]
+    onward = flow.onward
     for level in range(1, max_hops + 1):
         if not frontier or exhausted:
             break
-        next_frontier: list[_Partial] = []
-        for partial in frontier:
-            here = partial.nodes[-1]
-            only = (flow.onward(partial.nodes[-2], here)
-                    if len(partial.nodes) > 1 and here.startswith(DEAL_PREFIX) else None)
-            for distance, nxt, evidence, latest_end, starts in steps_from(here):
-                if distance > max_hops - level:
+        left = max_hops - level
+        next_frontier: list[tuple] = []
+        for nodes, hops, time in frontier:
+            here = nodes[-1]
+            if len(nodes) > 1 and here.startswith(DEAL_PREFIX) and onward(nodes[-2], here) is not None:
+                out = steps_to_recipients(here)  # the deal was entered through its item's inputs
+            else:
+                out = steps.get(here)
+                if out is None:
+                    out = steps_from(here)
+            for distance, nxt, evidence, latest_end, starts, is_target, _ in out:
+                if distance > left:
                     break
-                if nxt in partial.nodes or (only is not None and nxt not in only):
+                if nxt in nodes:
                     continue
-                is_target = ends.reached(here, nxt)
-                if not is_target and not passable(nxt):
-                    continue
-                time = partial.time
                 if time is None or latest_end is None or latest_end >= time:
                     usable = evidence  # no claim on this arc ended before the chain got here
                 else:
-                    usable = tuple(e for e in evidence if not e.dated or e.latest >= time)
+                    usable = [e for e in evidence if not e.dated or e.latest >= time]
                     if not usable:
                         continue
                     starts = min((e.earliest for e in usable if e.dated), default=None)
-                if starts is not None:
-                    time = starts if time is None else max(time, starts)
-                grown = _Partial(partial.nodes + (nxt,), partial.hops + (usable,), time)
+                reached = time if starts is None else starts if time is None or starts > time else time
+                if not is_target and reached is not None and reached > deadline(nxt, left):
+                    continue  # too late for every way on from there
+                grown = (nodes + (nxt,), hops + (usable,), reached)
                 if is_target:
-                    found.append(grown)
-                    if len(found) >= budget:
+                    hits.append(grown)
+                    if len(hits) >= budget:
                         exhausted = True
                         break
                 else:
@@ -273,15 +362,16 @@ def chains(
             if exhausted:
                 break
         frontier = next_frontier
+    found = [_Partial(*hit) for hit in hits]
     kept = _drop_stand_ins(_drop_tails(found, flow.deals), ends)
     best = sorted(kept, key=lambda p: _rank_key(p, graph))[:limit]
     evidence_rows: dict[str, dict[str, Any]] = {}
-    rows = [_chain_row(flow, p, evidence_rows, ends) for p in best]
+    node_rows: dict[str, tuple] = {}
+    rows = [_chain_row(flow, p, evidence_rows, node_rows, ends) for p in best]
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
     known = graph.graph.get("documents") or {}
-    cited = sorted({c["document"] for row in rows for step in row["steps"] for claim in step["claims"]
-                    for c in claim["citations"]})
+    cited = sorted({c["document"] for claim in evidence_rows.values() for c in claim["citations"]})
     documents = {doc_id: known.get(doc_id, {"id": doc_id}) for doc_id in cited}
     note = as_of_note(known, claim_filter)
     return ChainResult(rows, len(kept) > len(rows) or exhausted, len(source_set), len(target_set), len(kept),
@@ -298,11 +388,8 @@ def _drop_stand_ins(found: list[_Partial], ends: ChainEnds) -> list[_Partial]:
 
 def _rank_key(partial: _Partial, graph: nx.MultiDiGraph) -> tuple:
     """Shortest first, then strongest (weakest-link confidence), fewest undated hops, earliest, by ids."""
-    score = round(min(max(e.confidence for e in hop) for hop in partial.hops), 3)
-    undated = sum(1 for hop in partial.hops if not any(e.dated for e in hop))
-    dated = [e for hop in partial.hops for e in hop if e.dated]
-    first = min(dated, key=lambda e: e.earliest).first if dated else "9999"
-    return (len(partial.hops), -score, undated, first, partial.nodes)
+    score, undated, first, _ = partial.measures()
+    return (len(partial.hops), -round(score, 3), undated, first.first if first else "9999", partial.nodes)
 
 
 def _drop_tails(found: list[_Partial], deals: dict[str, dict[str, Any]]) -> list[_Partial]:
@@ -316,11 +403,15 @@ def _drop_tails(found: list[_Partial], deals: dict[str, dict[str, Any]]) -> list
         return tuple(deals[n]["item"] if n in deals else n for n in nodes)
 
     by_nodes = {p.nodes: p for p in found}
+    # a tail that matches a chain starts where a chain starts (itself, or read as its item): only such cuts count
+    heads = {head for nodes in by_nodes for head in (nodes[0], deals[nodes[0]]["item"] if nodes[0] in deals else nodes[0])}
     tails = set()
     for nodes in by_nodes:
         for cut in range(1, len(nodes) - 1):
-            tails.add(nodes[cut:])
-            tails.add(plain(nodes[cut:]))
+            node = nodes[cut]
+            if node in heads or (node in deals and deals[node]["item"] in heads):
+                tails.add(nodes[cut:])
+                tails.add(plain(nodes[cut:]))
     # the same entities reached through a deal and through the item itself ("Russia develops the software"
     # beside "Russia sold the software"): one chain, the deal's, which says more
     groups: dict[tuple[str, ...], list[_Partial]] = {}
@@ -334,41 +425,50 @@ def _drop_tails(found: list[_Partial], deals: dict[str, dict[str, Any]]) -> list
     return kept
 
 
+def _first(step: tuple) -> Any:
+    return step[0]
+
+
 def _deal_count(partial: _Partial) -> int:
     return sum(node.startswith(DEAL_PREFIX) for node in partial.nodes)
 
 
 def _chain_row(flow: FlowGraph, partial: _Partial, evidence_rows: dict[str, dict[str, Any]],
-               ends: ChainEnds) -> dict[str, Any]:
+               node_rows: dict[str, tuple], ends: ChainEnds) -> dict[str, Any]:
     graph = flow.graph
-    infos = [flow.info(n) for n in partial.nodes]
-    names = [info.get("name", n) for n, info in zip(partial.nodes, infos)]
+    described = []
+    for n in partial.nodes:  # a node's name, row and deals, worked out once per report
+        entry = node_rows.get(n)
+        if entry is None:
+            info = flow.info(n)
+            name = info.get("name", n)
+            node = {"id": n, "name": name, "type": info.get("type")}
+            deals: list[dict[str, Any]] = []
+            if "deal" in info:
+                node["item"] = info["deal"]["item"]
+                node["deals"] = [d["id"] for d in info["deals"]]
+                deals = [deal_row(d) for d in info["deals"]]
+            entry = node_rows[n] = (name, node, deals)
+        described.append(entry)
+    names = [entry[0] for entry in described]
     steps = []
-    undated = 0
+    score, undated, earliest, latest = partial.measures()
     for i, evidence in enumerate(partial.hops):
-        has_date = any(e.dated for e in evidence)
-        undated += not has_date
+        claims = []
+        for e in evidence:
+            row = evidence_rows.get(e.claim)
+            if row is None:
+                row = evidence_rows[e.claim] = edge_claim_row(graph, e.subject, e.object, e.claim, e.data)
+            claims.append(row)
         steps.append({
             "step": i + 1,
             "from": partial.nodes[i],
             "from_name": names[i],
             "to": partial.nodes[i + 1],
             "to_name": names[i + 1],
-            "undated": not has_date,
-            "claims": [evidence_rows.get(e.claim) or evidence_rows.setdefault(e.claim, edge_claim_row(graph, e.subject, e.object, e.claim, e.data))
-                       for e in evidence],
+            "undated": not any(e.dated for e in evidence),
+            "claims": claims,
         })
-    dates = [e for hop in partial.hops for e in hop if e.dated]
-    score = min(max(e.confidence for e in hop) for hop in partial.hops)
-    nodes = []
-    deals = []
-    for n, name, info in zip(partial.nodes, names, infos):
-        node = {"id": n, "name": name, "type": info.get("type")}
-        if "deal" in info:
-            node["item"] = info["deal"]["item"]
-            node["deals"] = [d["id"] for d in info["deals"]]
-            deals.extend(deal_row(d) for d in info["deals"])
-        nodes.append(node)
     last = partial.nodes[-1]
     named = None
     if last in ends.stand_ins and len(partial.nodes) > 1 and partial.nodes[-2].startswith(DEAL_PREFIX):
@@ -377,11 +477,11 @@ def _chain_row(flow: FlowGraph, partial: _Partial, evidence_rows: dict[str, dict
         "hops": len(partial.hops),
         "score": round(score, 3),
         "path": " → ".join(names),
-        "nodes": nodes,
-        "deals": deals,
+        "nodes": [dict(entry[1]) for entry in described],
+        "deals": [dict(d) for entry in described for d in entry[2]],
         "recipient_named": named,
-        "first_date": min(dates, key=lambda e: e.earliest).first if dates else None,
-        "last_date": max(dates, key=lambda e: e.latest).last if dates else None,
+        "first_date": earliest.first if earliest else None,
+        "last_date": latest.last if latest else None,
         "undated_hops": undated,
         "steps": steps,
     }

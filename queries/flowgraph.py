@@ -40,10 +40,11 @@ import datetime as dt
 from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 import networkx as nx
 
+from coopgraph.graph.deals import DEAL_PREFIX
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.filters import ClaimFilter, edge_span, filtered_graph
 from coopgraph.queries.selectors import ITEM_TYPES, state_of
@@ -54,9 +55,10 @@ _FAR_FUTURE = dt.date.max
 CIRCA_SLACK = dt.timedelta(days=366)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Evidence:
-    """One claim behind a hop, with the days it may stand for."""
+    """One claim behind a hop, with the days it may stand for (read-only by convention: not frozen, because a
+    frozen dataclass is three times as slow to make, and a flow view makes one per claim)."""
 
     claim: str
     subject: str
@@ -72,7 +74,7 @@ class Evidence:
     dated: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "dated", self.earliest is not None)
+        self.dated = self.earliest is not None
 
 
 def evidence_of(u: str, v: str, key: str, data: dict[str, Any]) -> Evidence:
@@ -99,28 +101,38 @@ def _days(date: Any, start: Any, end: Any, circa: bool) -> tuple[dt.date | None,
 class FlowGraph:
     """Adjacency of flow arcs, each arc holding its evidence.
 
+    The arcs a deal takes from its item (see the module docstring) are not
+    copied onto every deal: :meth:`successors` and :meth:`predecessors` work them
+    out for the nodes a report asks about, from indexes of each item's deals by
+    their parties' states, and keep them. A much-sold item's arcs are therefore
+    looked up, not repeated per deal, and a search that stays near its ends never
+    pays for the rest of the graph.
+
     Examples
     --------
     >>> g = nx.MultiDiGraph()
     >>> _ = g.add_edge("system:j-11", "system:su-27", key="c1", type="copy_of", flow="reverse", confidence=0.9)
     >>> fg = FlowGraph(g)
-    >>> list(fg.succ["system:su-27"])
+    >>> list(fg.successors("system:su-27"))
     ['system:j-11']
     """
 
     def __init__(self, graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = None,
                  removed: set[str] | frozenset[str] = frozenset(), schema: Schema | None = None):
         self.graph = graph
+        self.schema = schema or load_schema()
         self.deals: dict[str, dict[str, Any]] = graph.graph.get("deals", {})
         #: deal id -> the node standing for it and the deals of the same parties and item; node -> those deals
         self.group_of, self.groups = _deal_groups(self.deals)
         view = filtered_graph(graph, claim_filter)
-        self.succ: dict[str, dict[str, list[Evidence]]] = {}
-        self.pred: dict[str, dict[str, list[Evidence]]] = {}
+        #: the arcs the claims make themselves (a deal's own arcs included), before any joins
+        self._own_succ: dict[str, dict[str, list[Evidence]]] = {}
+        self._own_pred: dict[str, dict[str, list[Evidence]]] = {}
         #: deal id -> recipients its claims reach, and suppliers they name (in this view)
         delivered: dict[str, set[str]] = {}
         supplied: dict[str, set[str]] = {}
-        for u, v, key, data in view.edges(keys=True, data=True):
+        succ, pred = self._own_succ, self._own_pred
+        for u, v, key, data in multi_edges(view):
             flow = data.get("flow", "none")
             if flow == "none" or u in removed or v in removed:
                 continue
@@ -134,59 +146,155 @@ class FlowGraph:
             if a == b:
                 continue
             ev = evidence_of(u, v, key, data)
-            self.succ.setdefault(a, {}).setdefault(b, []).append(ev)
-            self.pred.setdefault(b, {}).setdefault(a, [])
+            nbrs = succ.get(a)
+            if nbrs is None:
+                nbrs = succ[a] = {}
+            evs = nbrs.get(b)
+            if evs is None:
+                evs = nbrs[b] = []
+                pred.setdefault(b, {})[a] = evs
+            evs.append(ev)
+        for nbrs in succ.values():
+            for evs in nbrs.values():
+                if len(evs) > 1:
+                    evs.sort(key=_evidence_order)
         #: deal node -> the suppliers and the recipients its own claims name (in this view)
         self.suppliers_of, self.recipients_of = supplied, delivered
-        if delivered:
-            self._join_deals(delivered, supplied, schema or load_schema())
+        #: item -> its delivered deals' nodes (the deals that take the item's arcs)
+        self._deals_of_item: dict[str, list[str]] = {}
+        for deal in delivered:
+            record = self.deals.get(deal)
+            if record is not None:
+                self._deals_of_item.setdefault(record["item"], []).append(deal)
+        self._belongs: dict[str, frozenset[str]] = member_states(graph, self.schema) if delivered else {}
+        self._state: dict[str, str | None] = {}
+        self._by_party_state: dict[tuple[str, str], tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+        self._near_by_state: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._succ: dict[str, dict[str, list[Evidence]]] = {}
+        self._pred: dict[str, dict[str, list[Evidence]]] = {}
+
+    # -- the joins, worked out per node ---------------------------------------------------------
+
+    def _party_states(self, parties: set[str]) -> set[str]:
+        found = set()
+        for party in parties:
+            state = self._state.get(party, "?")
+            if state == "?":
+                state = self._state[party] = state_of(self.graph, party, self.schema)
+            if state:
+                found.add(state)
+        return found
+
+    def _deals_by_party(self, item: str, side: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The item's delivered deals by each party on ``side`` (recipients, or suppliers), and by its state."""
+        key = (item, side)
+        index = self._by_party_state.get(key)
+        if index is None:
+            by_party: dict[str, list[str]] = {}
+            by_state: dict[str, list[str]] = {}
+            for deal in self._deals_of_item.get(item, ()):
+                parties = self.recipients_of[deal] if side == "recipients" else self.suppliers_of.get(deal)
+                if not parties:
+                    continue  # a deal whose supplier is not named takes no inputs
+                for party in parties:
+                    by_party.setdefault(party, []).append(deal)
+                for state in self._party_states(parties):
+                    by_state.setdefault(state, []).append(deal)
+            index = self._by_party_state[key] = (by_party, by_state)
+        return index
+
+    def _near_by_state_of(self, item: str, direction: str) -> dict[str, list[str]]:
+        """The entities the item's own arcs reach (``out``) or come from (``in``), by each state they belong to."""
+        key = (item, direction)
+        index = self._near_by_state.get(key)
+        if index is None:
+            index = self._near_by_state[key] = {}
+            arcs = (self._own_succ if direction == "out" else self._own_pred).get(item, {})
+            for node in arcs:
+                if not node.startswith(DEAL_PREFIX):
+                    for state in self._belongs.get(node, ()):
+                        index.setdefault(state, []).append(node)
+        return index
+
+    def successors(self, node: str) -> dict[str, list[Evidence]]:
+        """The arcs out of ``node`` (next node -> evidence, earliest first), its deals' joins included."""
+        found = self._succ.get(node)
+        if found is not None:
+            return found
+        own = self._own_succ.get(node, {})
+        joined: dict[str, list[Evidence]] = {}
+        if node.startswith(DEAL_PREFIX):
+            item = self.deals[node]["item"] if node in self.deals and node in self.recipients_of else None
+            if item is not None:  # on to what the recipients' side does with the item
+                recipients = self.recipients_of[node]
+                item_out = self._own_succ.get(item, {})
+                nearby = self._near_by_state_of(item, "out")
+                for state in self._party_states(recipients):
+                    for nxt in nearby.get(state, ()):
+                        joined[nxt] = item_out[nxt]
+                for nxt in recipients & item_out.keys():
+                    joined[nxt] = item_out[nxt]
+        elif self._deals_of_item:
+            mine = self._belongs.get(node, ())
+            for item, evidence in own.items():
+                if item not in self._deals_of_item:
+                    continue
+                by_party, by_state = self._deals_by_party(item, "suppliers")
+                for state in mine:
+                    for deal in by_state.get(state, ()):
+                        joined[deal] = evidence
+                for deal in by_party.get(node, ()):  # the node is a supplier itself
+                    joined[deal] = evidence
+        found = self._succ[node] = _merged(own, joined)
+        return found
+
+    def predecessors(self, node: str) -> dict[str, list[Evidence]]:
+        """The arcs into ``node`` (previous node -> evidence), its deals' joins included."""
+        found = self._pred.get(node)
+        if found is None:
+            found = self._pred[node] = _merged(self._own_pred.get(node, {}), self._joined_into(node))
+        return found
+
+    def _joined_into(self, node: str) -> dict[str, list[Evidence]]:
+        """The arcs into ``node`` that deals take from their items (see the module docstring)."""
+        joined: dict[str, list[Evidence]] = {}
+        if node.startswith(DEAL_PREFIX):
+            suppliers = self.suppliers_of.get(node)
+            item = self.deals[node]["item"] if suppliers and node in self.deals and node in self.recipients_of else None
+            if item is not None:  # what went into the item, from the supplier's side
+                item_in = self._own_pred.get(item, {})
+                nearby = self._near_by_state_of(item, "in")
+                for state in self._party_states(suppliers):
+                    for before in nearby.get(state, ()):
+                        joined[before] = item_in[before]
+                for before in suppliers & item_in.keys():
+                    joined[before] = item_in[before]
+        elif self._deals_of_item:
+            mine = self._belongs.get(node, ())
+            for item, evidence in self._own_pred.get(node, {}).items():
+                if item not in self._deals_of_item:
+                    continue
+                by_party, by_state = self._deals_by_party(item, "recipients")
+                for state in mine:
+                    for deal in by_state.get(state, ()):
+                        joined[deal] = evidence
+                for deal in by_party.get(node, ()):  # the node is a recipient itself
+                    joined[deal] = evidence
+        return joined
+
+    @property
+    def succ(self) -> dict[str, dict[str, list[Evidence]]]:
+        """Every node's :meth:`successors` (the whole graph's arcs; a search should ask per node)."""
+        return {node: nbrs for node in list(self._own_succ) if (nbrs := self.successors(node))}
+
+    @property
+    def pred(self) -> dict[str, dict[str, list[Evidence]]]:
+        """Every node's :meth:`predecessors` (the whole graph's arcs; a search should ask per node)."""
+        out: dict[str, dict[str, list[Evidence]]] = {}
         for a, nbrs in self.succ.items():
             for b, evs in nbrs.items():
-                evs.sort(key=lambda e: (e.earliest or _FAR_FUTURE, -e.confidence, e.claim))
-                self.pred[b][a] = evs
-
-    def _join_deals(self, delivered: dict[str, set[str]], supplied: dict[str, set[str]], schema: Schema) -> None:
-        """Link each delivered deal to what flows into and out of its item, on the right side.
-
-        Out: deal -> Y for each flow arc item -> Y whose Y is on a recipient's side
-        (China received the Su-27; China's J-11 copies it). In: Y -> deal for each
-        flow arc Y -> item whose Y is on the supplier's side (the supplier's own
-        engine is in the aircraft it sells). Either arc carries the item's claims.
-        """
-        belongs = member_states(self.graph, schema)
-        states: dict[str, str | None] = {}
-
-        def on_side(node: str, parties: set[str]) -> bool:
-            """True when ``node`` is one of ``parties`` or belongs to one's state (see the module docstring)."""
-            if node in parties:
-                return True
-            mine = belongs.get(node)
-            if not mine:
-                return False
-            for party in parties:
-                state = states[party] if party in states else states.setdefault(party, state_of(self.graph, party, schema))
-                if state in mine:
-                    return True
-            return False
-
-        into: dict[str, dict[str, list[Evidence]]] = {}
-        for before, nbrs in self.succ.items():
-            for item, evidence in nbrs.items():
-                into.setdefault(item, {})[before] = evidence
-        added: list[tuple[str, str, list[Evidence]]] = []
-        for deal, recipients in delivered.items():
-            item = self.deals[deal]["item"] if deal in self.deals else None
-            if item is None:
-                continue
-            added.extend((deal, nxt, evidence) for nxt, evidence in self.succ.get(item, {}).items()
-                         if not nxt.startswith("deal:") and on_side(nxt, recipients))
-            suppliers = supplied.get(deal)
-            if suppliers:
-                added.extend((before, deal, evidence) for before, evidence in into.get(item, {}).items()
-                             if not before.startswith("deal:") and on_side(before, suppliers))
-        for a, b, evidence in added:
-            self.succ.setdefault(a, {}).setdefault(b, []).extend(evidence)
-            self.pred.setdefault(b, {}).setdefault(a, [])
+                out.setdefault(b, {})[a] = evs
+        return out
 
     @classmethod
     def of(cls, graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = None, schema: Schema | None = None) -> "FlowGraph":
@@ -222,7 +330,7 @@ class FlowGraph:
         return {"type": "deal", "name": name, "deal": deal, "deals": members}
 
     def arcs(self) -> int:
-        return sum(len(n) for n in self.succ.values())
+        return sum(len(self.successors(n)) for n in list(self._own_succ))
 
     def distances_to(self, targets: set[str], max_hops: int, passable=None) -> dict[str, int]:
         """Fewest arcs from each node to any target (ignoring time), up to ``max_hops``.
@@ -234,15 +342,14 @@ class FlowGraph:
         for depth in range(1, max_hops + 1):
             nxt = []
             for node in frontier:
-                for before in self.pred.get(node, ()):
-                    if before in dist:
-                        continue
-                    if passable is not None and not passable(before):
-                        # it can still start a chain, just not be passed through
+                # the node's own arcs and the joined ones, without merging their evidence: only the ends count here
+                for arcs in (self._own_pred.get(node, ()), self._joined_into(node)):
+                    for before in arcs:
+                        if before in dist:
+                            continue
                         dist[before] = depth
-                        continue
-                    dist[before] = depth
-                    nxt.append(before)
+                        if passable is None or passable(before):
+                            nxt.append(before)  # one that cannot be passed through can still start a chain
             frontier = nxt
             if not frontier:
                 break
@@ -252,10 +359,46 @@ class FlowGraph:
         """The flow arcs as a simple ``DiGraph`` (for dominators, reachability)."""
         out = nx.DiGraph()
         out.add_nodes_from(self.graph.nodes)
-        for a, nbrs in self.succ.items():
-            for b, evs in nbrs.items():
+        for a in list(self._own_succ):
+            for b, evs in self.successors(a).items():
                 out.add_edge(a, b, claims=len(evs), confidence=max(e.confidence for e in evs))
         return out
+
+
+
+def _evidence_order(e: Evidence) -> tuple:
+    return (e.earliest or _FAR_FUTURE, -e.confidence, e.claim)
+
+
+def _merged(own: dict[str, list[Evidence]], joined: dict[str, list[Evidence]]) -> dict[str, list[Evidence]]:
+    """A node's own arcs with the joined ones; an arc both give holds the evidence of both, earliest first."""
+    if not joined:
+        return own
+    out = dict(own)
+    for node, evidence in joined.items():
+        have = out.get(node)
+        out[node] = evidence if have is None else sorted(have + evidence, key=_evidence_order)
+    return out
+
+
+def multi_edges(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """``graph.edges(keys=True, data=True)``, read straight from a plain graph's adjacency dicts.
+
+    The flow view reads every claim of a large graph; networkx's edge view costs
+    about three times as much per edge. A filtered view goes through networkx.
+
+    >>> g = nx.MultiDiGraph(); _ = g.add_edge("a", "b", key="c1", type="supplies")
+    >>> list(multi_edges(g))
+    [('a', 'b', 'c1', {'type': 'supplies'})]
+    """
+    adjacency = getattr(graph, "_succ", None)
+    if type(adjacency) is not dict:
+        yield from graph.edges(keys=True, data=True)
+        return
+    for u, nbrs in adjacency.items():
+        for v, keyed in nbrs.items():
+            for key, data in keyed.items():
+                yield u, v, key, data
 
 
 def _deal_groups(deals: dict[str, dict[str, Any]]) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -305,6 +448,15 @@ def member_states(graph: nx.MultiDiGraph, schema: Schema) -> dict[str, frozenset
         return cached
     ownership = set(schema.ownership_relations)
     origin = set(schema.origin_relations)
+    node_type = dict(graph.nodes(data="type"))
+    owned: dict[str, list[str]] = {}  # owner -> what belongs to it directly
+    made: list[tuple[str, str]] = []  # (maker, item) of the origin claims outside deals
+    for u, v, _, data in multi_edges(graph):  # one pass over the claims
+        rel = data.get("type")
+        if rel in ownership:
+            owned.setdefault(v, []).append(u)
+        elif rel in origin and not data.get("deal_role") and node_type.get(v) in ITEM_TYPES:
+            made.append((u, v))
     belongs: dict[str, set[str]] = {}
     queue: deque[str] = deque()
     for node, data in graph.nodes(data=True):
@@ -315,17 +467,15 @@ def member_states(graph: nx.MultiDiGraph, schema: Schema) -> dict[str, frozenset
     while queue:  # down the ownership relations: what belongs to a member is a member
         node = queue.popleft()
         mine = belongs[node]
-        for child, _, rel in graph.in_edges(node, data="type"):
-            if rel in ownership:
-                have = belongs.setdefault(child, set())
-                if not mine <= have:
-                    have |= mine
-                    queue.append(child)
+        for child in owned.get(node, ()):
+            have = belongs.setdefault(child, set())
+            if not mine <= have:
+                have |= mine
+                queue.append(child)
     products: dict[str, set[str]] = {}
-    for maker, item, data in graph.edges(data=True):
-        if data.get("type") in origin and not data.get("deal_role") and maker in belongs:
-            if graph.nodes[item].get("type") in ITEM_TYPES:
-                products.setdefault(item, set()).update(belongs[maker])
+    for maker, item in made:
+        if maker in belongs:
+            products.setdefault(item, set()).update(belongs[maker])
     for item, found in products.items():
         belongs.setdefault(item, set()).update(found)
     result = {node: frozenset(found) for node, found in belongs.items()}

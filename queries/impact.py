@@ -39,7 +39,7 @@ def reachable(flow: FlowGraph, ends: ChainEnds, max_hops: int,
         updates: dict[Any, dt.date | None] = {}
         for key, time in frontier.items():
             node, only = (key[0], flow.recipients_of.get(key[0], set())) if isinstance(key, tuple) else (key, None)
-            for nxt, evidence in flow.succ.get(node, {}).items():
+            for nxt, evidence in flow.successors(node).items():
                 if only is not None and nxt not in only:
                     continue
                 usable = [e for e in evidence if not e.dated or time is None or e.latest >= time]

@@ -81,7 +81,7 @@ def paths(graph: nx.MultiDiGraph, a: str, b: str, *, flow_only: bool = False,
         for i in range(len(nodes) - 1):
             u, v = nodes[i], nodes[i + 1]
             if flow_only:
-                claims = [edge_claim_row(graph, e.subject, e.object, e.claim, e.data) for e in flow.succ[u][v]]
+                claims = [edge_claim_row(graph, e.subject, e.object, e.claim, e.data) for e in flow.successors(u)[v]]
             else:
                 claims = [edge_claim_row(graph, x, y, key, data) for x, y, key, data in hop_claims[frozenset((u, v))]]
             steps.append({"step": i + 1, "from": u, "from_name": info(u).get("name", u), "to": v,
