@@ -255,7 +255,7 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
     def passable(node: str) -> bool:
         return node not in goals and (node.startswith(DEAL_PREFIX) or node_type.get(node) in via_types)
 
-    dist = flow.distances_to(goals, max_hops, passable)
+    dist = flow.distances_to(goals, max_hops, passable, starts=ends.starts)
     steps: dict[str, list[tuple]] = {}
     spans: dict[int, tuple] = {}
     stand_ins = ends.stand_ins
@@ -264,9 +264,13 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
         # the arcs worth following out of a node, nearest to a target first, worked out once per node:
         # (distance, next node, evidence, the earliest end of its dated claims, the earliest start of them,
         # whether the next node ends the chain); an arc that neither ends a chain nor may be passed is left out
+        found_steps = steps[node] = _steps(node, flow.successors(node).items())
+        return found_steps
+
+    def _steps(node: str, arcs: Iterable[tuple[str, list[Evidence]]]) -> list[tuple]:
         found_steps = []
         from_deal = node.startswith(DEAL_PREFIX)
-        for nxt, evidence in flow.successors(node).items():
+        for nxt, evidence in arcs:
             distance = dist.get(nxt)
             if distance is None:
                 continue
@@ -281,7 +285,6 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
                                               max(e.latest for e in dated) if len(dated) == len(evidence) else _NO_END)
             found_steps.append((distance, nxt, evidence, span[0], span[1], is_target, span[2]))
         found_steps.sort(key=_first)
-        steps[node] = found_steps
         return found_steps
 
     recipient_steps: dict[str, list[tuple]] = {}
@@ -291,9 +294,8 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
         found_steps = recipient_steps.get(deal)
         if found_steps is None:
             recipients = flow.recipients_of.get(deal, ())
-            out = steps.get(deal)
-            found_steps = recipient_steps[deal] = [step for step in (out if out is not None else steps_from(deal))
-                                                   if step[1] in recipients]
+            found_steps = recipient_steps[deal] = _steps(deal, ((nxt, evidence) for nxt, evidence in flow.successors(deal).items()
+                                                                if nxt in recipients))
         return found_steps
 
     deadlines: dict[tuple[str, int], dt.date] = {}

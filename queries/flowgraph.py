@@ -332,14 +332,23 @@ class FlowGraph:
     def arcs(self) -> int:
         return sum(len(self.successors(n)) for n in list(self._own_succ))
 
-    def distances_to(self, targets: set[str], max_hops: int, passable=None) -> dict[str, int]:
+    def distances_to(self, targets: set[str], max_hops: int, passable=None,
+                     starts: set[str] | None = None) -> dict[str, int]:
         """Fewest arcs from each node to any target (ignoring time), up to ``max_hops``.
 
         ``passable(node)`` says whether a chain may pass through a node on its way.
+        With ``starts``, only those are given the distance ``max_hops`` (only a
+        chain's first node can be that far), which spares the widest level.
         """
         dist = {t: 0 for t in targets}
         frontier = list(targets)
         for depth in range(1, max_hops + 1):
+            if depth == max_hops and starts is not None:
+                last = set(frontier)
+                for start in starts:
+                    if start not in dist and any(n in last for n in self.successors(start)):
+                        dist[start] = depth
+                break
             nxt = []
             for node in frontier:
                 # the node's own arcs and the joined ones, without merging their evidence: only the ends count here
