@@ -293,9 +293,7 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
         # FlowGraph.onward: a chain that came into a deal through the item's inputs goes on to its recipients only
         found_steps = recipient_steps.get(deal)
         if found_steps is None:
-            recipients = flow.recipients_of.get(deal, ())
-            found_steps = recipient_steps[deal] = _steps(deal, ((nxt, evidence) for nxt, evidence in flow.successors(deal).items()
-                                                                if nxt in recipients))
+            found_steps = recipient_steps[deal] = _steps(deal, flow.recipient_arcs(deal))
         return found_steps
 
     deadlines: dict[tuple[str, int], dt.date] = {}

@@ -248,6 +248,21 @@ class FlowGraph:
         found = self._succ[node] = _merged(own, joined)
         return found
 
+    def recipient_arcs(self, deal: str) -> list[tuple[str, list[Evidence]]]:
+        """The arcs from ``deal`` to its recipients, as :meth:`successors` has them, without its other joins."""
+        known = self._succ.get(deal)
+        recipients = self.recipients_of.get(deal, ())
+        if known is not None:
+            return [(nxt, evidence) for nxt, evidence in known.items() if nxt in recipients]
+        record = self.deals.get(deal)
+        item_out = self._own_succ.get(record["item"], {}) if record is not None else {}
+        arcs = []
+        for nxt, evidence in self._own_succ.get(deal, {}).items():
+            if nxt in recipients:
+                also = item_out.get(nxt)  # the recipient is one of the item's own arcs too: both, as successors joins them
+                arcs.append((nxt, evidence if also is None else sorted(evidence + also, key=_evidence_order)))
+        return arcs
+
     def predecessors(self, node: str) -> dict[str, list[Evidence]]:
         """The arcs into ``node`` (previous node -> evidence), its deals' joins included."""
         found = self._pred.get(node)

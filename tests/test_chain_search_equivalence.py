@@ -122,10 +122,15 @@ def answers(result) -> list[tuple[tuple[str, ...], tuple[frozenset, ...]]]:
 def test_joins_looked_up_per_node_are_the_joins_by_definition(which, request):
     graph = request.getfixturevalue(which)
     flow = FlowGraph(graph)
+    # a deal's arcs to its recipients, worked out alone, are those of all its arcs
+    alone = {deal: [(r, [e.claim for e in evidence]) for r, evidence in flow.recipient_arcs(deal)] for deal in flow.recipients_of}
     expected = joined_by_definition(flow)
     got = {a: {b: {e.claim for e in evidence} for b, evidence in nbrs.items()} for a, nbrs in flow.succ.items()}
     assert got == {a: nbrs for a, nbrs in expected.items() if nbrs}
     assert sum(len(nbrs) for nbrs in got.values()) > sum(len(nbrs) for nbrs in flow._own_succ.values())
+    for deal, arcs in alone.items():
+        assert arcs == [(r, [e.claim for e in evidence]) for r, evidence in flow.successors(deal).items()
+                        if r in flow.recipients_of[deal]], deal
     # and the arcs into each node are the same arcs, seen from the other end
     into = {}
     for a, nbrs in got.items():
