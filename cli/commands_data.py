@@ -11,11 +11,14 @@ from coopgraph.cli.options import STDIN_NAME, format_option, progress_bar, quiet
 from coopgraph.cli.output import output, table
 from coopgraph.cli.stores import StoreSpec, check_store_folder, open_bolt_store, open_cli_store, tell_if_migrated
 from coopgraph.graph.store import open_store
-from coopgraph.loaders import load_files, load_into
-from coopgraph.queries import search as search_query
-from coopgraph.queries import show as show_query
-from coopgraph.queries import stats as stats_query
+from coopgraph.loaders import load_into
 from coopgraph.queries.basic import schema_report
+from coopgraph.queries.basic import search as search_query
+from coopgraph.queries.basic import show as show_query
+from coopgraph.queries.basic import stats as stats_query
+
+# The readers and validators (coopgraph.loaders.files) are imported by the commands that read files, when
+# they run: `show`, `search` and `stats` only open the store (see coopgraph.cli.main.COMMAND_MODULES).
 
 _FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 
@@ -93,6 +96,8 @@ def validate(files, store_spec):
 
     Claims may refer to entities and documents already in the store.
     """
+    from coopgraph.loaders.files import load_files
+
     store = open_cli_store(store_spec)
     with stdin_as_file(files) as paths:
         data = load_files(paths, context=store.dataset(claims=False))

@@ -12,9 +12,11 @@ of :mod:`coopgraph.cli.options`).
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import sys
+from typing import NamedTuple
 
 import click
 
@@ -22,13 +24,100 @@ from coopgraph import __version__
 from coopgraph.graph.errors import CoopgraphError, describe_fault
 
 
+class LazyCommand(NamedTuple):
+    """Where a command is defined, and its help's first paragraph (what ``coopgraph --help`` lists)."""
+
+    module: str
+    summary: str
+
+
+#: every command: the module of :mod:`coopgraph.cli` that defines it (in its ``COMMANDS`` list) and its
+#: one-line help. A module is imported when one of its commands runs, so ``coopgraph show`` does not import
+#: the reports, exporters and importers (nor networkx and pandas for them); ``coopgraph --help`` lists the
+#: commands from here, as pip lists its own. tests/test_startup.py checks this against the commands.
+COMMANDS = {
+    "load": LazyCommand("commands_data", "Validate FILES (YAML, JSON or CSV claims, entities, documents) and add them "
+                                         "to the store."),
+    "push": LazyCommand("commands_data", "Copy the embedded store (--store) into Neo4j (--uri, --user, $NEO4J_PASSWORD)."),
+    "validate": LazyCommand("commands_data", "Check FILES without writing anything; exit status 1 when a problem is found."),
+    "stats": LazyCommand("commands_data", "Counts by entity type, relation type and document, and the span of years."),
+    "info": LazyCommand("commands_data", "Where the store is and what it holds: path, layout version, counts (deals too), "
+                                         "schema, bundled data."),
+    "search": LazyCommand("commands_data", "Find entities whose id, name or alias contains TEXT (case-insensitive)."),
+    "show": LazyCommand("commands_data", "Show ENTITY (an id, name or alias) with all its claims, dates and citations."),
+    "schema": LazyCommand("commands_data", "List the entity and relation types of the schema with their meaning."),
+    "chains": LazyCommand("commands_reports", "Dependency chains: which technologies and goods flowed from whom to whom, "
+                                              "when, on whose evidence."),
+    "path": LazyCommand("commands_reports", "Shortest paths from SOURCE to TARGET, with the claims and citations of "
+                                            "every hop."),
+    "neighbours": LazyCommand("commands_reports", "Entities within --depth claims of ENTITY (high-degree entities capped; "
+                                                  "the cut is counted)."),
+    "centrality": LazyCommand("commands_reports", "Rank entities by centrality, on the whole graph or a time window "
+                                                  "(--from-date/--to-date)."),
+    "brokers": LazyCommand("commands_reports", "Entities whose removal disconnects the most supplier → recipient pairs "
+                                               "(dominators on the flow graph)."),
+    "impact": LazyCommand("commands_reports", "What if REMOVE (suppliers, firms, technologies) dropped out? Which "
+                                              "recipients lose every chain?"),
+    "timeline": LazyCommand("commands_reports", "Claims in date order (optionally about ENTITY), with counts per period "
+                                                "and a chart (--plot)."),
+    "lineage": LazyCommand("commands_reports", "Design lineage of ENTITY: derived-from, copied-from and licensed "
+                                               "relations, both ways, dated and cited."),
+    "dossier": LazyCommand("commands_dossier", "An evidence dossier: one question's answer with every hop's claims and "
+                                               "quotes, in one file to send."),
+    "export": LazyCommand("commands_export", "Write the graph, or the part the options choose, to PATH in FORMAT."),
+    "import": LazyCommand("commands_import", "Import FILE in FORMAT into the store, through the same validation as "
+                                             "'load'."),
+    "merge": LazyCommand("commands_import", "Record that MERGED is the same entity as KEEP (ids, names or aliases)."),
+    "unmerge": LazyCommand("commands_import", "Undo the merge decision about MERGED (its id, or its former name): "
+                                              "restore it and its claims."),
+    "merges": LazyCommand("commands_import", "List the recorded merge decisions (merged id, kept id, when, note)."),
+    "cypher": LazyCommand("commands_cypher", "Ready Cypher questions for Neo4j Browser, listed, shown or run against "
+                                             "the Neo4j store."),
+}
+
+
 class CoopgraphGroup(click.Group):
-    """A group that turns library errors into ``click.ClickException``.
+    """A group that loads its commands lazily and turns library errors into ``click.ClickException``.
+
+    The commands named in ``lazy_commands`` (:data:`COMMANDS`) are imported the
+    first time one of them is looked up, their module's commands all at once
+    (click's "lazily loading subcommands"); the help lists them from their summaries.
 
     Faults of the machine that reach this far (a full disk, a permission, a
     read-only file system, memory) end the same way: one line and exit status 1,
     never a traceback.
     """
+
+    def __init__(self, *args, lazy_commands: dict[str, LazyCommand] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: the commands not imported yet
+        self.lazy_commands = dict(lazy_commands or {})
+        self._listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        lazy = self.lazy_commands.get(cmd_name) if cmd_name not in self.commands else None
+        if lazy is not None:
+            if self._listing:  # the help's list of commands: a stand-in with the same help gives the same line
+                return click.Command(cmd_name, help=lazy.summary)
+            self._load(lazy.module)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def _load(self, module_name: str) -> None:
+        """Import ``coopgraph.cli.<module_name>`` and add the commands of its ``COMMANDS`` list."""
+        module = importlib.import_module(f"coopgraph.cli.{module_name}")
+        for command in module.COMMANDS:
+            self.add_command(command)
+            self.lazy_commands.pop(command.name, None)
 
     def invoke(self, ctx: click.Context):
         from coopgraph.graph import sqlite_store
@@ -63,7 +152,8 @@ def _say_waiting(path) -> None:
     click.echo(f"waiting for another coopgraph process to finish writing {path} ...", err=True)
 
 
-@click.group(cls=CoopgraphGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=CoopgraphGroup, lazy_commands=COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="coopgraph")
 @click.option("--schema", "schemas", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extend the built-in schema with your own YAML file (repeatable; also $COOPGRAPH_SCHEMA).")
@@ -80,19 +170,6 @@ def cli(schemas) -> None:
         # each file once: a second invocation in the same process (or a repeated option) must not re-add it
         paths = dict.fromkeys([*previous, *map(os.path.abspath, schemas)])
         os.environ["COOPGRAPH_SCHEMA"] = os.pathsep.join(paths)
-
-
-def _register() -> None:
-    from coopgraph.cli import (
-        commands_cypher, commands_data, commands_dossier, commands_export, commands_import, commands_reports,
-    )
-
-    for module in (commands_data, commands_reports, commands_dossier, commands_export, commands_import, commands_cypher):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -82,9 +82,7 @@ def claim_summaries(claims: Iterable[Any], deal_roles: Mapping[str, str], declar
 
     For reports that read a few claims from a store rather than the whole graph.
     """
-    import networkx as nx
-
-    graph = nx.MultiDiGraph()
+    graph = _ClaimGraph()
     for claim in claims:
         if claim.relation not in deal_roles:
             continue
@@ -125,6 +123,39 @@ def deal_item(role: str, subject: str, obj: str) -> str:
 def deal_party(role: str, subject: str, obj: str) -> str:
     """The party of a deal claim: the supplier (subject) or the recipient (object)."""
     return subject if role == "supplier" else obj
+
+
+class _ClaimGraph:
+    """The little of a ``networkx.MultiDiGraph`` that :func:`attach_deals` and :func:`deal_summary` read.
+
+    ``coopgraph show`` summarises the deals of one entity's claims; importing networkx
+    for that would be most of its start-up.
+
+    >>> g = _ClaimGraph(); g.add_node("a", name="A"); g.add_edge("a", "b", key="c1", type="supplies")
+    >>> "a" in g, g.nodes["a"]["name"], list(g.edges(keys=True, data=True))
+    (True, 'A', [('a', 'b', 'c1', {'type': 'supplies'})])
+    """
+
+    def __init__(self) -> None:
+        self.graph: dict[str, Any] = {}
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self._edges: list[tuple[str, str, str, dict[str, Any]]] = []
+
+    def add_node(self, node: str, **attrs: Any) -> None:
+        self.nodes.setdefault(node, {}).update(attrs)
+
+    def add_edge(self, u: str, v: str, key: str, **data: Any) -> None:
+        for node in (u, v):
+            self.nodes.setdefault(node, {})
+        self._edges.append((u, v, key, data))
+
+    def edges(self, keys: bool = True, data: bool = True) -> list[tuple[str, str, str, dict[str, Any]]]:
+        if not (keys and data):
+            raise NotImplementedError("only edges(keys=True, data=True)")
+        return list(self._edges)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.nodes
 
 
 def attach_deals(graph, deal_roles: Mapping[str, str], declared: Mapping[str, Deal] | None = None) -> None:

@@ -11,24 +11,44 @@ True
 
 from __future__ import annotations
 
+import importlib
 import os
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from coopgraph.graph.bulk import paused_gc
-from coopgraph.graph.model import Dataset
-from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.graph.store import Store, open_store
-from coopgraph.loaders.bundled import load_bundled
-from coopgraph.loaders.files import load_files, read_files
-from coopgraph.loaders.validate import validate_records
+
+if TYPE_CHECKING:
+    from coopgraph.graph.schema import Schema
+    from coopgraph.loaders.bundled import load_bundled
+    from coopgraph.loaders.files import load_files, read_files
+    from coopgraph.loaders.validate import validate_records
 
 __all__ = ["load_bundled", "load_files", "read_files", "validate_records", "open_or_build", "load_into"]
+
+# Imported on first use (PEP 562): opening a store that exists needs none of the readers, the
+# validators or the importers, and a quick command (`coopgraph show`) should not pay for them.
+_LAZY = {"load_bundled": "coopgraph.loaders.bundled", "load_files": "coopgraph.loaders.files",
+         "read_files": "coopgraph.loaders.files", "validate_records": "coopgraph.loaders.validate"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def open_or_build(path: str | os.PathLike | None = None) -> Store:
     """Open the embedded store, building it from the bundled dataset on first use."""
     store = open_store(path)
     if not store.exists():
+        from coopgraph.loaders.bundled import load_bundled
+
         # under the write lock, and checked again: of several processes that find no store, one builds it
         # and the others wait and then use it (the new file appears whole, by a rename)
         with store.writing():
@@ -47,6 +67,12 @@ def load_into(store: Store, paths: Iterable[str | os.PathLike], *, replace: bool
 
     Returns the store's counts afterwards.
     """
+    from coopgraph.graph.bulk import paused_gc
+    from coopgraph.graph.model import Dataset
+    from coopgraph.graph.schema import load_schema
+    from coopgraph.loaders.bundled import load_bundled
+    from coopgraph.loaders.files import load_files
+
     schema = schema or load_schema()
     # one pause for the whole load: re-enabling the collector between validating and writing would
     # have it scan every claim just made (a quarter of a second per 100k claims)

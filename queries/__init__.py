@@ -16,21 +16,77 @@ Examples
 True
 """
 
-from coopgraph.queries.basic import claim_row, dataset_stats, info, search, show, stats, stats_rows, when_text
-from coopgraph.queries.centrality import MEASURES, brokers, centrality
-from coopgraph.queries.chains import ChainResult, chains, chains_frame
-from coopgraph.queries.dossier import Dossier, Question, dossier
-from coopgraph.queries.export import EXPORTERS
-from coopgraph.queries.filters import ClaimFilter
-from coopgraph.queries.impact import impact
-from coopgraph.queries.lineage import lineage
-from coopgraph.queries.paths import neighbours, paths
-from coopgraph.queries.resolve import resolve_entity
-from coopgraph.queries.selectors import resolve_node, select
-from coopgraph.queries.timeline import timeline, timeline_counts
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coopgraph.queries.basic import claim_row, dataset_stats, info, search, show, stats, stats_rows, when_text
+    from coopgraph.queries.centrality import MEASURES, brokers, centrality
+    from coopgraph.queries.chains import ChainResult, chains, chains_frame
+    from coopgraph.queries.dossier import Dossier, Question, dossier
+    from coopgraph.queries.export import EXPORTERS
+    from coopgraph.queries.filters import ClaimFilter
+    from coopgraph.queries.impact import impact
+    from coopgraph.queries.lineage import lineage
+    from coopgraph.queries.paths import neighbours, paths
+    from coopgraph.queries.resolve import resolve_entity
+    from coopgraph.queries.selectors import resolve_node, select
+    from coopgraph.queries.timeline import timeline, timeline_counts
+
+#: where each name of the query API is defined; imported on first use (PEP 562), so that ``show`` does not
+#: import networkx, pandas or matplotlib for the reports that need them
+_LAZY = {
+    **dict.fromkeys(["claim_row", "dataset_stats", "info", "search", "show", "stats", "stats_rows", "when_text"],
+                    "coopgraph.queries.basic"),
+    **dict.fromkeys(["MEASURES", "brokers", "centrality"], "coopgraph.queries.centrality"),
+    **dict.fromkeys(["ChainResult", "chains", "chains_frame"], "coopgraph.queries.chains"),
+    **dict.fromkeys(["Dossier", "Question", "dossier"], "coopgraph.queries.dossier"),
+    "EXPORTERS": "coopgraph.queries.export",
+    "ClaimFilter": "coopgraph.queries.filters",
+    "impact": "coopgraph.queries.impact",
+    "lineage": "coopgraph.queries.lineage",
+    **dict.fromkeys(["neighbours", "paths"], "coopgraph.queries.paths"),
+    "resolve_entity": "coopgraph.queries.resolve",
+    **dict.fromkeys(["resolve_node", "select"], "coopgraph.queries.selectors"),
+    **dict.fromkeys(["timeline", "timeline_counts"], "coopgraph.queries.timeline"),
+}
 
 __all__ = [
     "EXPORTERS", "MEASURES", "ChainResult", "ClaimFilter", "Dossier", "Question", "brokers", "centrality", "chains",
     "chains_frame", "claim_row", "dataset_stats", "dossier", "impact", "info", "lineage", "neighbours", "paths",
     "resolve_entity", "resolve_node", "search", "select", "show", "stats", "stats_rows", "timeline", "timeline_counts", "when_text",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _QueryAPI(types.ModuleType):
+    """This package, whose report functions keep their names when their modules are imported.
+
+    Importing ``coopgraph.queries.chains`` binds the name ``chains`` of this package; it
+    is bound to the function ``chains`` of that module instead, as eager imports here
+    always left it, so ``from coopgraph.queries import chains`` gives the function.
+    """
+
+    def __setattr__(self, name: str, value) -> None:
+        if (name in _LAZY and isinstance(value, types.ModuleType) and value.__name__ == f"{__name__}.{name}"
+                and hasattr(value, name)):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _QueryAPI
