@@ -365,13 +365,13 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
     found = [_Partial(*hit) for hit in hits]
     kept = _drop_stand_ins(_drop_tails(found, flow.deals), ends)
     best = sorted(kept, key=lambda p: _rank_key(p, graph))[:limit]
-    evidence_rows: dict[str, dict[str, Any]] = {}
+    evidence_rows: dict[Any, Any] = {}  # claim id -> its row; id of a hop's evidence -> its rows and undated flag
     node_rows: dict[str, tuple] = {}
     rows = [_chain_row(flow, p, evidence_rows, node_rows, ends) for p in best]
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
     known = graph.graph.get("documents") or {}
-    cited = sorted({c["document"] for claim in evidence_rows.values() for c in claim["citations"]})
+    cited = sorted({c["document"] for key, claim in evidence_rows.items() if isinstance(key, str) for c in claim["citations"]})
     documents = {doc_id: known.get(doc_id, {"id": doc_id}) for doc_id in cited}
     note = as_of_note(known, claim_filter)
     return ChainResult(rows, len(kept) > len(rows) or exhausted, len(source_set), len(target_set), len(kept),
@@ -416,8 +416,10 @@ def _drop_tails(found: list[_Partial], deals: dict[str, dict[str, Any]]) -> list
     # beside "Russia sold the software"): one chain, the deal's, which says more
     groups: dict[tuple[str, ...], list[_Partial]] = {}
     for nodes, p in by_nodes.items():
-        if nodes not in tails and plain(nodes) not in tails:
-            groups.setdefault(plain(nodes), []).append(p)
+        if nodes not in tails:
+            as_items = plain(nodes)
+            if as_items not in tails:
+                groups.setdefault(as_items, []).append(p)
     kept = []
     for group in groups.values():
         most = max(_deal_count(p) for p in group)
@@ -433,7 +435,7 @@ def _deal_count(partial: _Partial) -> int:
     return sum(node.startswith(DEAL_PREFIX) for node in partial.nodes)
 
 
-def _chain_row(flow: FlowGraph, partial: _Partial, evidence_rows: dict[str, dict[str, Any]],
+def _chain_row(flow: FlowGraph, partial: _Partial, evidence_rows: dict[Any, Any],
                node_rows: dict[str, tuple], ends: ChainEnds) -> dict[str, Any]:
     graph = flow.graph
     described = []
@@ -454,20 +456,25 @@ def _chain_row(flow: FlowGraph, partial: _Partial, evidence_rows: dict[str, dict
     steps = []
     score, undated, earliest, latest = partial.measures()
     for i, evidence in enumerate(partial.hops):
-        claims = []
-        for e in evidence:
-            row = evidence_rows.get(e.claim)
-            if row is None:
-                row = evidence_rows[e.claim] = edge_claim_row(graph, e.subject, e.object, e.claim, e.data)
-            claims.append(row)
+        # a hop's evidence list is most often the flow view's own, shared by every chain through the hop
+        # (the partials keep each list alive while the rows are made, so its id stays its own)
+        hop = evidence_rows.get(id(evidence))
+        if hop is None:
+            claims = []
+            for e in evidence:
+                row = evidence_rows.get(e.claim)
+                if row is None:
+                    row = evidence_rows[e.claim] = edge_claim_row(graph, e.subject, e.object, e.claim, e.data)
+                claims.append(row)
+            hop = evidence_rows[id(evidence)] = (claims, not any(e.dated for e in evidence))
         steps.append({
             "step": i + 1,
             "from": partial.nodes[i],
             "from_name": names[i],
             "to": partial.nodes[i + 1],
             "to_name": names[i + 1],
-            "undated": not any(e.dated for e in evidence),
-            "claims": claims,
+            "undated": hop[1],
+            "claims": list(hop[0]),
         })
     last = partial.nodes[-1]
     named = None
