@@ -40,7 +40,7 @@ import datetime as dt
 from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import networkx as nx
 
@@ -169,7 +169,7 @@ class FlowGraph:
         self._belongs: dict[str, frozenset[str]] = member_states(graph, self.schema) if delivered else {}
         self._state: dict[str, str | None] = {}
         self._by_party_state: dict[tuple[str, str], tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
-        self._near_by_state: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._near_by_state: dict[tuple, dict[str, Any]] = {}
         self._succ: dict[str, dict[str, list[Evidence]]] = {}
         self._pred: dict[str, dict[str, list[Evidence]]] = {}
 
@@ -214,6 +214,7 @@ class FlowGraph:
                 if not node.startswith(DEAL_PREFIX):
                     for state in self._belongs.get(node, ()):
                         index.setdefault(state, []).append(node)
+            self._near_by_state[(item, direction, "order")] = {node: i for i, node in enumerate(arcs)}
         return index
 
     def successors(self, node: str) -> dict[str, list[Evidence]]:
@@ -228,22 +229,31 @@ class FlowGraph:
             if item is not None:  # on to what the recipients' side does with the item
                 recipients = self.recipients_of[node]
                 item_out = self._own_succ.get(item, {})
-                nearby = self._near_by_state_of(item, "out")
-                for state in self._party_states(recipients):
-                    for nxt in nearby.get(state, ()):
+                states = self._party_states(recipients)
+                if len(self._deals_of_item[item]) == 1:  # the item's only deal: look at its arcs directly
+                    belongs = self._belongs
+                    for nxt, evidence in item_out.items():
+                        if nxt in recipients or (not states.isdisjoint(belongs.get(nxt, ())) and not nxt.startswith(DEAL_PREFIX)):
+                            joined[nxt] = evidence
+                else:  # a much-sold item: its arcs by state, worked out once for all its deals
+                    nearby = self._near_by_state_of(item, "out")
+                    found_lists = [nearby[state] for state in states if state in nearby]
+                    extra = [nxt for nxt in recipients if nxt in item_out]
+                    if len(found_lists) == 1 and not extra:
+                        chosen: Iterable[str] = found_lists[0]
+                    else:  # in the item's own order, whatever order the sets came in
+                        order = self._near_by_state[(item, "out", "order")]
+                        chosen = sorted({n for found_list in found_lists for n in found_list} | set(extra), key=order.__getitem__)
+                    for nxt in chosen:
                         joined[nxt] = item_out[nxt]
-                for nxt in recipients & item_out.keys():
-                    joined[nxt] = item_out[nxt]
         elif self._deals_of_item:
             mine = self._belongs.get(node, ())
             for item, evidence in own.items():
                 if item not in self._deals_of_item:
                     continue
                 by_party, by_state = self._deals_by_party(item, "suppliers")
-                for state in mine:
-                    for deal in by_state.get(state, ()):
-                        joined[deal] = evidence
-                for deal in by_party.get(node, ()):  # the node is a supplier itself
+                deals = [deal for state in mine for deal in by_state.get(state, ())] + by_party.get(node, [])
+                for deal in (sorted(set(deals)) if len(mine) > 1 or node in by_party else deals):
                     joined[deal] = evidence
         found = self._succ[node] = _merged(own, joined)
         return found
@@ -278,12 +288,19 @@ class FlowGraph:
             item = self.deals[node]["item"] if suppliers and node in self.deals and node in self.recipients_of else None
             if item is not None:  # what went into the item, from the supplier's side
                 item_in = self._own_pred.get(item, {})
-                nearby = self._near_by_state_of(item, "in")
-                for state in self._party_states(suppliers):
-                    for before in nearby.get(state, ()):
+                states = self._party_states(suppliers)
+                if len(self._deals_of_item[item]) == 1:  # the item's only deal: look at its arcs directly
+                    belongs = self._belongs
+                    for before, evidence in item_in.items():
+                        if before in suppliers or (not states.isdisjoint(belongs.get(before, ())) and not before.startswith(DEAL_PREFIX)):
+                            joined[before] = evidence
+                else:
+                    nearby = self._near_by_state_of(item, "in")
+                    for state in states:
+                        for before in nearby.get(state, ()):
+                            joined[before] = item_in[before]
+                    for before in suppliers & item_in.keys():
                         joined[before] = item_in[before]
-                for before in suppliers & item_in.keys():
-                    joined[before] = item_in[before]
         elif self._deals_of_item:
             mine = self._belongs.get(node, ())
             for item, evidence in self._own_pred.get(node, {}).items():
