@@ -98,6 +98,7 @@ def main() -> None:
     print(f"| the search itself, sorting and the rest | {total - sum(spent[n] for n in top):.2f} |")
 
     flow = seen["flow view (FlowGraph.of)"][1]
+    looked_up = (len(flow._succ), sum(len(nbrs) for nbrs in flow._succ.values()))  # before arcs() works out the rest
     arcs = flow.arcs()
     every = flow.succ  # the whole graph's arcs, worked out here (the search asks only for the nodes it visits)
     deal_arcs = sum(1 for a, nbrs in every.items() for b in nbrs if a.startswith("deal:") or b.startswith("deal:"))
@@ -109,7 +110,8 @@ def main() -> None:
     raw = len(seen["leave out tails (_drop_tails)"][0][0])
     kept = len(seen["leave out tails (_drop_tails)"][1])
     facts = {
-        "flow arcs": arcs, "arcs to or from a deal": deal_arcs, "of which a deal's own claims (party arcs)": parties,
+        "flow arcs": arcs, "nodes whose arcs out the search looked up, and their arcs": looked_up,
+        "arcs to or from a deal": deal_arcs, "of which a deal's own claims (party arcs)": parties,
         "of which joined from the item's arcs": deal_arcs - parties, "deals": len(flow.deals),
         "deals per item: median, max": (statistics.median(per_item.values()), max(per_item.values())),
         "goals (targets and stand-in states)": sorted(ends.goals), "chains found by the search": raw,
