@@ -18,6 +18,7 @@ from coopgraph.queries import (
     impact as impact_query, lineage as lineage_query, neighbours as neighbours_query, paths as paths_query,
     timeline as timeline_query, timeline_counts,
 )
+from coopgraph.queries.selectors import resolve_node
 
 DEFAULT_FROM = HEADLINE_FROM
 DEFAULT_TO = "org:PLA"
@@ -187,9 +188,16 @@ def timeline(entity, relations, by, counts, types, claim_filter, plot_path, stor
     rels = [r.strip() for value in relations for r in value.split(",") if r.strip()] or None
     for rel in rels or ():
         load_schema().relation(rel)
-    report = timeline_query(open_cli_store(store_spec).graph(), entity, relations=rels, entity_types=types,
-                            claim_filter=claim_filter)
-    table_counts = timeline_counts(report.rows, by)
+    store = open_cli_store(store_spec)
+    if entity:
+        # one entity's claims: read from the store's indexes, not the whole graph
+        node = _entity_id(store, entity)
+        graph = store.entity_graph([node], rels)
+    else:
+        node, graph = None, store.graph()
+    report = timeline_query(graph, entity, relations=rels, entity_types=types, claim_filter=claim_filter, node=node)
+    # the counts (pandas) only when they are shown or drawn
+    table_counts = timeline_counts(report.rows, by) if counts or plot_path else None
     if plot_path:
         from coopgraph.queries.plot import plot_timeline
 
@@ -220,8 +228,20 @@ def _counts_text(report) -> str:
 @format_option
 def lineage(entity, depth, claim_filter, store_spec, fmt):
     """Design lineage of ENTITY: derived-from, copied-from and licensed relations, both ways, dated and cited."""
-    report = lineage_query(open_cli_store(store_spec).graph(), entity, depth=depth, claim_filter=claim_filter)
+    from coopgraph.graph.schema import load_schema
+
+    store = open_cli_store(store_spec)
+    node = _entity_id(store, entity)
+    # the lineage to --depth levels reads the lineage claims of the entities at levels 0 .. depth-1
+    graph = store.entity_graph([node], load_schema().lineage_relations, depth - 1)
+    report = lineage_query(graph, entity, depth=depth, claim_filter=claim_filter, node=node)
     output(report, fmt, text=None if not report.rows else _lineage_text)
+
+
+def _entity_id(store, text: str) -> str:
+    """The id of the entity ``text`` names, as the reports resolve it on the whole graph (the same
+    did-you-mean and ambiguity errors): the store's name look-up first, then every name."""
+    return store.node_named(text) or resolve_node(store.name_graph(), text)
 
 
 def _lineage_text(report) -> str:

@@ -669,6 +669,151 @@ class SQLiteStore(Store):
         attach_deals(graph, schema.deal_relations, self._deals())
         return graph
 
+    # -- one entity's part of the graph (reports that need no more than it) ------------------
+    def node_named(self, text: str) -> str | None:
+        """The id ``text`` names when the store's name look-up settles it: an exact id, or the one
+        entity whose name, alias, id or id without its type (``su-27``) is ``text`` but for case
+        and spaces; ``None`` when it takes more (no exact match, or several).
+
+        It answers as :func:`coopgraph.queries.selectors.resolve_node` does on the whole graph
+        whenever it answers: the names table holds every name, alias and id folded, and the
+        id's tail is read off the ``entities`` table, both with SQLite scanning, not Python.
+        What it leaves (``None``) is for :meth:`name_graph` and ``resolve_node``.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from coopgraph.loaders import open_or_build
+        >>> store = open_or_build(pathlib.Path(tempfile.mkdtemp()) / "g.sqlite")
+        >>> store.node_named("su-27"), store.node_named("SU-27"), store.node_named("Su27")
+        ('system:su-27', 'system:su-27', None)
+        """
+        if self.entity(text) is not None:
+            return text
+        wanted = fold(text)
+        if not wanted:
+            return None
+        with self._snapshot():
+            found = {eid for (eid,) in self._query("SELECT DISTINCT entity_id FROM names WHERE folded = ?", (wanted,))}
+            # the id's tail (the part after "type:"): LIKE is case-blind for ASCII, and fold() checks each hit;
+            # ids are ASCII slugs (loaders.validate), but one that is not (non-ASCII, or with spaces) is checked too
+            like = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            found |= {eid for (eid,) in self._query(
+                "SELECT id FROM entities WHERE substr(id, instr(id, ':') + 1) LIKE ? ESCAPE '\\' "
+                "OR length(id) != length(CAST(id AS BLOB)) OR instr(id, ' ')", (like,))
+                if fold(eid.split(":", 1)[-1]) == wanted}
+        return next(iter(found)) if len(found) == 1 else None
+
+    def name_graph(self) -> "nx.MultiDiGraph":
+        """Every entity as a node with its ``name`` and ``aliases``, and no claims: what
+        :func:`~coopgraph.queries.selectors.resolve_node` reads to resolve a name (and to say
+        which names are close when none matches), at a fraction of the cost of :meth:`graph`."""
+        import networkx as nx
+
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from((eid, {"name": name, "aliases": _loads(aliases)})
+                             for eid, name, aliases in self._query("SELECT id, name, aliases FROM entities ORDER BY id"))
+        return graph
+
+    def entity_graph(self, entity_ids: Iterable[str], relations: Iterable[str] | None = None,
+                     depth: int = 0) -> "nx.MultiDiGraph":
+        """The part of :meth:`graph` around ``entity_ids``, read through the claims' subject and object indexes.
+
+        The claims (of ``relations``, or all) that the entities take part in, then, ``depth``
+        times over, those that the entities at their other ends take part in: a breadth-first
+        walk, one query a level. Nodes are the entities and every endpoint reached. Nodes,
+        edges and their attributes are those of :meth:`graph` (citations, and the ``deal``,
+        ``deal_role`` and ``item`` that :func:`~coopgraph.graph.deals.attach_deals` gives),
+        and ``graph.graph["documents"]`` holds every document. The deals' summaries
+        (``graph.graph["deals"]``) are left out: each needs every claim of its deal.
+
+        A report that reads no further than that from the entities (the lineage of one
+        entity to ``depth + 1`` levels; the timeline of one entity with ``depth=0``)
+        answers on it as on the whole graph. Ids that name no entity are left out.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from coopgraph.loaders import open_or_build
+        >>> store = open_or_build(pathlib.Path(tempfile.mkdtemp()) / "g.sqlite")
+        >>> part = store.entity_graph(["system:j-11"], ["copy_of", "derived_from", "licensed_to"])
+        >>> sorted(part.nodes)
+        ['system:j-11', 'system:su-27', 'system:su-30']
+        >>> sorted({data["type"] for _, _, data in part.edges(data=True)})
+        ['copy_of', 'derived_from']
+        """
+        with paused_gc(), self._snapshot():
+            return self._entity_graph(list(dict.fromkeys(entity_ids)), None if relations is None else sorted(set(relations)),
+                                      depth)
+
+    def _entity_graph(self, entity_ids: list[str], relations: list[str] | None, depth: int) -> "nx.MultiDiGraph":
+        import networkx as nx
+
+        from coopgraph.graph.deals import deal_item, implied_deal_id
+        from coopgraph.graph.schema import load_schema
+
+        schema = load_schema()
+        flows = {name: rel.flow for name, rel in schema.relation_types.items()}
+        # one statement a level: the ids go in as one JSON parameter, which any number of them fits
+        where = ("(subject IN (SELECT value FROM json_each(?1)) OR object IN (SELECT value FROM json_each(?1)))"
+                 + ("" if relations is None else " AND relation IN (SELECT value FROM json_each(?2))"))
+        params: tuple = () if relations is None else (json.dumps(relations),)
+        rows: dict[str, tuple] = {}
+        nodes = dict.fromkeys(entity_ids)
+        frontier = list(entity_ids)
+        for _level in range(depth + 1):
+            if not frontier:
+                break
+            reached: dict[str, None] = {}
+            for row in self._query(_CLAIM_SELECT + " WHERE " + where, (json.dumps(frontier), *params)):
+                if row[0] in rows:
+                    continue
+                rows[row[0]] = row
+                for end in (row[1], row[3]):
+                    if end not in nodes:
+                        reached[end] = None
+            nodes.update(reached)
+            frontier = list(reached)
+        graph = nx.MultiDiGraph()
+        graph.graph["documents"] = {row[0]: dict(zip(("id", "title", "date", "author", "publisher", "url", "kind"), row))
+                                    for row in self._query("SELECT id, title, date, author, publisher, url, kind FROM documents ORDER BY id")}
+        loads = _loads
+        graph.add_nodes_from(
+            (eid, {"type": etype, "name": name, "aliases": loads(aliases), "country": country, "description": description,
+                   "wikidata": wikidata, "attributes": loads(attributes)})
+            for eid, etype, name, aliases, country, description, wikidata, attributes
+            in self._query(_ENTITY_SELECT + " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                           (json.dumps(list(nodes)),)))
+        claim_ids = sorted(rows)
+        citations: dict[str, list] = {}
+        if claim_ids:
+            for claim, document, locator, quote in self._query(
+                    "SELECT claim_id, document, locator, quote FROM citations "
+                    "WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, seq", (json.dumps(claim_ids),)):
+                citations.setdefault(claim, []).append({"document": document, "locator": locator, "quote": quote})
+        graph.add_edges_from(
+            (subject, obj, cid, {
+                "id": cid, "type": relation, "flow": flows.get(relation, "none"), "date": date, "start": start, "end": end,
+                "circa": bool(circa), "status": status, "confidence": confidence, "quantity": quantity, "unit": unit,
+                "value": None if amount is None else {"amount": amount, "currency": currency, "estimate": bool(estimate)},
+                "citations": citations.get(cid, []), "notes": notes, "attributes": loads(attributes), "claim_key": key,
+                "deal": deal})
+            for (cid, subject, relation, obj, date, start, end, circa, status, confidence, quantity, unit,
+                 amount, currency, estimate, key, notes, attributes, deal) in (rows[cid] for cid in claim_ids))
+        # each deal claim's deal, role and item, as attach_deals gives them; not the deals' summaries
+        # (graph.graph["deals"]): a summary needs every claim of its deal, which this part may not hold
+        roles = schema.deal_relations
+        for u, v, data in graph.edges(data=True):
+            role = roles.get(data["type"])
+            if role is None:
+                continue
+            item = deal_item(role, u, v)
+            data["deal"] = data["deal"] or implied_deal_id(item, data["date"], data["start"], data["end"], data["quantity"],
+                                                           data["claim_key"], data["citations"])
+            data["deal_role"] = role
+            data["item"] = item
+        return graph
+
     def summary(self) -> dict:
         """The same report as :func:`coopgraph.graph.summary.dataset_stats`, counted by SQLite."""
         with self._snapshot():

@@ -75,6 +75,28 @@ class Store(abc.ABC):
             self._graph_cache = cached
         return cached
 
+    def entity_graph(self, entity_ids: Iterable[str], relations: Iterable[str] | None = None,
+                     depth: int = 0) -> "nx.MultiDiGraph":
+        """A graph holding the part of :meth:`graph` around ``entity_ids``: the claims (of
+        ``relations``, or all) they take part in, then, ``depth`` times over, those of the
+        entities at the other ends, with the same node and edge attributes as :meth:`graph`.
+
+        A backend that cannot read a part on its own gives the whole graph, which holds it:
+        a report that reads no further than the part answers the same on either.
+        """
+        return self.graph()
+
+    def node_named(self, text: str) -> str | None:
+        """The entity id ``text`` names when a cheap look-up settles it (an exact id, or the
+        one exact name or alias), as :func:`coopgraph.queries.selectors.resolve_node` would
+        on :meth:`graph`; ``None`` when it takes :meth:`name_graph` and ``resolve_node``."""
+        return None
+
+    def name_graph(self) -> "nx.MultiDiGraph":
+        """A graph with every entity as a node carrying at least its ``name`` and ``aliases``:
+        what :func:`~coopgraph.queries.selectors.resolve_node` reads (by default, :meth:`graph`)."""
+        return self.graph()
+
     def summary(self) -> dict:
         """Counts by entity type, relation type and document, and the span of years."""
         from coopgraph.graph.summary import dataset_stats

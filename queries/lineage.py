@@ -15,7 +15,7 @@ from coopgraph.queries.selectors import resolve_node
 
 
 def lineage(graph: nx.MultiDiGraph, entity: str, *, depth: int = 5, claim_filter: ClaimFilter | None = None,
-            schema: Schema | None = None) -> Report:
+            schema: Schema | None = None, node: str | None = None) -> Report:
     """Follow the schema's lineage relations (derived_from, copy_of, licensed_to) both ways.
 
     Rows give the ``depth`` from the start, the ``entity`` reached and the entity
@@ -24,6 +24,12 @@ def lineage(graph: nx.MultiDiGraph, entity: str, *, depth: int = 5, claim_filter
     design or licensee of it; ``ancestor``: an earlier design of it), the claim,
     its date and its citations. At depth 2 and beyond, ``from`` is not the start:
     an ancestor of a descendant is a relative, not an ancestor of the start.
+
+    ``graph`` may be the part of the store's graph that the lineage reads (the
+    store's ``entity_graph([node], schema.lineage_relations, depth - 1)``): the rows
+    are the same as on the whole graph. ``node``, the id ``entity`` was already
+    resolved to (by the store's name look-up), is then given, and ``entity`` is
+    not looked up again; ``entity`` still words the message of an empty report.
 
     Raises
     ------
@@ -41,7 +47,7 @@ def lineage(graph: nx.MultiDiGraph, entity: str, *, depth: int = 5, claim_filter
     [(1, 'J-11', 'descendant', 'Su-27'), (2, 'J-16', 'descendant', 'J-11')]
     """
     schema = schema or load_schema()
-    start = resolve_node(graph, entity)
+    start = node if node is not None else resolve_node(graph, entity)
     rels = {name: schema.relation(name) for name in schema.lineage_relations}
     view = filtered_graph(graph, claim_filter)
     rows: list[dict[str, Any]] = []

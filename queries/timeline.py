@@ -15,7 +15,8 @@ from coopgraph.queries.selectors import resolve_node
 
 
 def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: Iterable[str] | None = None,
-             entity_types: Iterable[str] | None = None, claim_filter: ClaimFilter | None = None) -> Report:
+             entity_types: Iterable[str] | None = None, claim_filter: ClaimFilter | None = None,
+             node: str | None = None) -> Report:
     """Claims in date order (undated last), each with its citations.
 
     Parameters
@@ -26,6 +27,12 @@ def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: It
         Only these relation types.
     entity_types : iterable of str, optional
         Only claims with an endpoint of these entity types.
+    node : str, optional
+        The id ``entity`` was already resolved to (by the store's name look-up);
+        ``entity`` is then not looked up again. With it, ``graph`` may be the part
+        of the store's graph around the entity (the store's
+        ``entity_graph([node], relations)``): the rows are the same as on the
+        whole graph.
 
     Returns
     -------
@@ -54,7 +61,7 @@ def timeline(graph: nx.MultiDiGraph, entity: str | None = None, *, relations: It
     ['2015', '2015-11']
     """
     view = filtered_graph(graph, claim_filter)
-    focus = resolve_node(graph, entity) if entity else None
+    focus = node if node is not None else resolve_node(graph, entity) if entity else None
     wanted_rel = set(relations) if relations else None
     wanted_types = set(entity_types) if entity_types else None
     edges = view.edges(focus, keys=True, data=True) if focus else view.edges(keys=True, data=True)

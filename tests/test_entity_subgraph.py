@@ -1,0 +1,199 @@
+"""One entity's reports from its part of the graph answer as from the whole graph.
+
+``coopgraph lineage ENTITY`` and ``coopgraph timeline ENTITY`` read the part of the
+graph around the entity from the store's indexes (``SQLiteStore.entity_graph``)
+instead of building the whole graph, and resolve ENTITY with the store's name
+look-up (``node_named``, then ``name_graph``). Here, on the bundled data and on
+generated data, the reports, the nodes and edges they read, and the names and
+errors are checked against the whole graph.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from pathlib import Path
+
+import pytest
+
+from coopgraph.cli.commands_reports import _entity_id
+from coopgraph.graph import names as names_module
+from coopgraph.graph.errors import CoopgraphError
+from coopgraph.graph.schema import load_schema
+from coopgraph.graph.sqlite_store import SQLiteStore
+from coopgraph.graph.store import Store, open_store
+from coopgraph.loaders import load_into
+from coopgraph.queries import lineage, timeline
+from coopgraph.queries.filters import ClaimFilter
+from coopgraph.queries.selectors import resolve_node
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+LINEAGE = load_schema().lineage_relations
+FILTERS = [None, ClaimFilter(as_of="2021"), ClaimFilter(min_confidence=0.75),
+           ClaimFilter(as_of="2020-06", min_confidence=0.5), ClaimFilter(from_date="2000", to_date="2015")]
+
+
+@pytest.fixture(scope="module")
+def bundled(bundled_store_file):
+    return open_store(bundled_store_file)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """3,000 generated claims with their deals (bench/generate.py), loaded into a store."""
+    spec = importlib.util.spec_from_file_location("bench_generate", BENCH)
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    folder = tmp_path_factory.mktemp("generated") / "data"
+    generate.generate(3000, folder, seed=13)
+    store = open_store(folder.parent / "store.sqlite")
+    load_into(store, [folder], replace=True)
+    return store
+
+
+def lineage_entities(graph) -> list[str]:
+    return sorted({n for u, v, data in graph.edges(data=True) if data["type"] in LINEAGE for n in (u, v)})
+
+
+def rows_and_empty(report):
+    return report.rows, report.empty
+
+
+def check_lineage(store: Store, entity: str) -> None:
+    whole = store.graph()
+    for depth in range(1, 6):
+        part = store.entity_graph([entity], LINEAGE, depth - 1)
+        check_same_parts(part, whole)
+        # every filter at depths 1, 3 and 5; the unfiltered and --as-of reports at every depth
+        for claim_filter in FILTERS if depth % 2 else FILTERS[:2]:
+            assert (rows_and_empty(lineage(part, entity, depth=depth, claim_filter=claim_filter, node=entity))
+                    == rows_and_empty(lineage(whole, entity, depth=depth, claim_filter=claim_filter))), (entity, depth, claim_filter)
+
+
+def check_timeline(store: Store, entity: str) -> None:
+    whole = store.graph()
+    part = store.entity_graph([entity])
+    check_same_parts(part, whole)
+    for claim_filter in FILTERS:
+        ours = timeline(part, entity, claim_filter=claim_filter, node=entity)
+        theirs = timeline(whole, entity, claim_filter=claim_filter)
+        assert (ours.rows, ours.notes) == (theirs.rows, theirs.notes), (entity, claim_filter)
+    for relations in (["supplies", "transferred_to"], LINEAGE):
+        some = store.entity_graph([entity], relations)
+        assert timeline(some, entity, relations=relations, node=entity).rows == timeline(whole, entity, relations=relations).rows
+    assert (timeline(part, entity, entity_types=["state"], node=entity).rows
+            == timeline(whole, entity, entity_types=["state"]).rows)
+
+
+def check_same_parts(part, whole) -> None:
+    """Every node and edge of the part is the whole graph's, with the same attributes."""
+    assert part.graph["documents"] == whole.graph["documents"]
+    for node, data in part.nodes(data=True):
+        assert data == whole.nodes[node], node
+    for u, v, key, data in part.edges(keys=True, data=True):
+        assert data == whole.edges[u, v, key], key
+
+
+def resolved(store: Store, text: str, resolve) -> tuple:
+    """What resolving ``text`` gives: the id and what was announced, or the error's type and message."""
+    said = []
+    old = names_module.on_inexact_match
+    names_module.on_inexact_match = lambda *args: said.append(args)
+    try:
+        return ("ok", resolve(text), said)
+    except CoopgraphError as exc:
+        return (type(exc).__name__, str(exc), said)
+    finally:
+        names_module.on_inexact_match = old
+
+
+# -- the bundled data ------------------------------------------------------------------------------
+
+def test_bundled_lineage_of_every_entity_with_lineage_claims(bundled):
+    entities = lineage_entities(bundled.graph())
+    assert "system:su-27" in entities and len(entities) > 10
+    for entity in entities:
+        check_lineage(bundled, entity)
+
+
+def test_bundled_timeline_of_many_entities(bundled):
+    whole = bundled.graph()
+    entities = sorted(whole.nodes)
+    for entity in lineage_entities(whole) + random.Random(5).sample(entities, 60) + ["state:russia", "state:china"]:
+        check_timeline(bundled, entity)
+
+
+def test_a_part_holds_what_the_walk_reaches(bundled):
+    part = bundled.entity_graph(["system:j-11"], LINEAGE, 0)
+    assert sorted(part.nodes) == ["system:j-11", "system:su-27", "system:su-30"]
+    assert all(data["type"] in LINEAGE for _, _, data in part.edges(data=True))
+    assert bundled.entity_graph(["system:no-such-thing"]).number_of_nodes() == 0
+    # deal claims carry their deal, role and item as on the whole graph
+    part = bundled.entity_graph(["system:su-35"])
+    dealt = [data for _, _, data in part.edges(data=True) if data.get("deal_role")]
+    assert dealt and all(data["deal"] and data["item"] for data in dealt)
+
+
+@pytest.mark.parametrize("text", [
+    "system:su-27", "su-27", "Su-27", "SU-27 ", "  su-27", "Su27", "su 35", "S-400", "Flanker", "J-11", "j11",
+    "Russia", "russia", "China", "PLA", "Sukhoi", "Rosoboronexport", "Rosteck", "Eurofighter", "Su", "AL-31",
+    "state:russia", "russia:", "xyz", "", "Type 054A", "type-054a", "MR-90", "Kilo", "S-300",
+])
+def test_names_resolve_as_on_the_whole_graph(bundled, text):
+    whole = bundled.graph()
+    assert resolved(bundled, text, lambda t: _entity_id(bundled, t)) == resolved(bundled, text, lambda t: resolve_node(whole, t))
+
+
+def test_store_name_lookup_settles_exact_names_only(bundled):
+    assert bundled.node_named("system:su-27") == "system:su-27"
+    assert bundled.node_named("SU-27") == bundled.node_named("su-27") == "system:su-27"
+    assert bundled.node_named("Su27") is None  # a spelling: left to resolve_node over every name
+    assert bundled.node_named("no such entity") is None
+
+
+# -- generated data ---------------------------------------------------------------------------------
+
+def test_generated_lineage_of_50_entities(generated):
+    entities = lineage_entities(generated.graph())
+    for entity in random.Random(7).sample(entities, 50):
+        check_lineage(generated, entity)
+
+
+def test_generated_timeline_of_50_entities(generated):
+    entities = sorted(generated.graph().nodes)
+    for entity in random.Random(8).sample(entities, 50):
+        check_timeline(generated, entity)
+
+
+def test_generated_names_resolve_as_on_the_whole_graph(generated):
+    whole = generated.graph()
+    sample = random.Random(9).sample(sorted(whole.nodes), 25)
+    texts = [t for node in sample for t in (node, whole.nodes[node]["name"], whole.nodes[node]["name"].upper(),
+                                            *whole.nodes[node]["aliases"], node.split(":", 1)[1])]
+    texts += ["Weapon System", "weaponsystem1", "Technology 1", "nothing like it", "State"]
+    for text in texts:
+        assert (resolved(generated, text, lambda t: _entity_id(generated, t))
+                == resolved(generated, text, lambda t: resolve_node(whole, t))), text
+
+
+# -- the command line -------------------------------------------------------------------------------
+
+def whole_graph_path(monkeypatch) -> None:
+    """Make the embedded store answer as before it read parts: the whole graph for everything."""
+    for name in ("entity_graph", "node_named", "name_graph"):
+        monkeypatch.setattr(SQLiteStore, name, getattr(Store, name))
+
+
+@pytest.mark.parametrize("args", [
+    ["lineage", "Su-27"], ["timeline", "Su-35"], ["lineage", "Su-27", "--json"], ["timeline", "Su-35", "--csv"],
+    ["lineage", "J-11", "--depth", "2", "--as-of", "2021"], ["timeline", "Su-27", "--min-confidence", "0.8"],
+    ["timeline", "Su-35", "--counts"], ["timeline", "Su-35", "--relation", "supplies"],
+    ["lineage", "Su27"], ["timeline", "Sukhoi"], ["lineage", "Rosteck"], ["timeline", "Eurofighter"],
+    ["lineage", "Su"], ["lineage", "Russia"], ["timeline"], ["timeline", "--counts"],
+])
+def test_cli_output_is_unchanged(run, store_path, monkeypatch, args):
+    ours = run(*args, "--store", store_path)
+    with monkeypatch.context() as patched:
+        whole_graph_path(patched)
+        theirs = run(*args, "--store", store_path)
+    assert (ours.exit_code, ours.output) == (theirs.exit_code, theirs.output)
