@@ -321,47 +321,58 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
     budget = max(limit, 1) * SEARCH_BUDGET_FACTOR
     hits: list[tuple] = []
     exhausted = False
-    frontier: list[tuple] = [((s,), (), None) for s in sorted(ends.starts) if dist.get(s, max_hops + 1) <= max_hops]
+    first_nodes = [s for s in sorted(ends.starts) if dist.get(s, max_hops + 1) <= max_hops]
     onward = flow.onward
+    # Shortest chains first, as a breadth-first search finds them, but depth first within each length
+    # (iterative deepening): a breadth-first level at a million claims held tens of millions of partial
+    # chains (13 GB), while a depth-first pass holds one path and the steps beside it. A pass for length
+    # ``level`` re-walks the shorter prefixes, a small share of its own work.
     for level in range(1, max_hops + 1):
-        if not frontier or exhausted:
+        if exhausted:
             break
-        left = max_hops - level
-        next_frontier: list[tuple] = []
-        for nodes, hops, time in frontier:
-            here = nodes[-1]
-            if len(nodes) > 1 and here.startswith(DEAL_PREFIX) and onward(nodes[-2], here) is not None:
-                out = steps_to_recipients(here)  # the deal was entered through its item's inputs
-            else:
-                out = steps.get(here)
-                if out is None:
-                    out = steps_from(here)
-            for distance, nxt, evidence, latest_end, starts, is_target, _ in out:
-                if distance > left:
-                    break
-                if nxt in nodes:
-                    continue
-                if time is None or latest_end is None or latest_end >= time:
-                    usable = evidence  # no claim on this arc ended before the chain got here
+        for first in first_nodes:
+            if dist[first] > level:
+                continue
+            stack: list[tuple] = [((first,), (), None)]
+            while stack:
+                nodes, hops, time = stack.pop()
+                here = nodes[-1]
+                left = level - len(nodes)  # hops left after the next one
+                if len(nodes) > 1 and here.startswith(DEAL_PREFIX) and onward(nodes[-2], here) is not None:
+                    out = steps_to_recipients(here)  # the deal was entered through its item's inputs
                 else:
-                    usable = [e for e in evidence if not e.dated or e.latest >= time]
-                    if not usable:
-                        continue
-                    starts = min((e.earliest for e in usable if e.dated), default=None)
-                reached = time if starts is None else starts if time is None or starts > time else time
-                if not is_target and reached is not None and reached > deadline(nxt, left):
-                    continue  # too late for every way on from there
-                grown = (nodes + (nxt,), hops + (usable,), reached)
-                if is_target:
-                    hits.append(grown)
-                    if len(hits) >= budget:
-                        exhausted = True
+                    out = steps.get(here)
+                    if out is None:
+                        out = steps_from(here)
+                grown_here = []
+                for distance, nxt, evidence, latest_end, starts, is_target, _ in out:
+                    if distance > left:
                         break
-                else:
-                    next_frontier.append(grown)
+                    if is_target != (left == 0) or nxt in nodes:
+                        continue  # a goal only ends a chain of this pass's length
+                    if time is None or latest_end is None or latest_end >= time:
+                        usable = evidence  # no claim on this arc ended before the chain got here
+                    else:
+                        usable = [e for e in evidence if not e.dated or e.latest >= time]
+                        if not usable:
+                            continue
+                        starts = min((e.earliest for e in usable if e.dated), default=None)
+                    reached = time if starts is None else starts if time is None or starts > time else time
+                    if not is_target and reached is not None and reached > deadline(nxt, left):
+                        continue  # too late for every way on from there
+                    grown = (nodes + (nxt,), hops + (usable,), reached)
+                    if is_target:
+                        hits.append(grown)
+                        if len(hits) >= budget:
+                            exhausted = True
+                            break
+                    else:
+                        grown_here.append(grown)
+                if exhausted:
+                    break
+                stack.extend(reversed(grown_here))  # the nearest step is walked first
             if exhausted:
                 break
-        frontier = next_frontier
     found = [_Partial(*hit) for hit in hits]
     kept = _drop_stand_ins(_drop_tails(found, flow.deals), ends)
     best = sorted(kept, key=lambda p: _rank_key(p, graph))[:limit]
