@@ -6,10 +6,12 @@ happens no earlier than the hop before it. Dates are compared by the span they
 stand for, so ``2015`` and ``2015-11`` do not contradict; an undated hop is
 allowed but flagged.
 
-The search runs level by level (shortest chains first) and prunes while it
-searches: a partial chain is only extended towards entities that can still
-reach a target within the hops left, through allowed types, at a time no
-earlier than the chain has reached. It never enumerates all simple paths.
+The search finds the shortest chains first (one depth-first pass per length,
+so it holds one path at a time) and prunes while it searches: a partial chain
+is only extended towards entities that can still reach a target within the hops
+left, through allowed types, at a time no earlier than the chain has reached,
+and early enough for some way on to a target to be usable (a deadline per node
+and hops left). It never enumerates all simple paths.
 """
 
 from __future__ import annotations
