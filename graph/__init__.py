@@ -9,14 +9,29 @@ Examples
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from coopgraph._lazy import lazy_names
 
 if TYPE_CHECKING:
     from coopgraph.graph.errors import (
-        AmbiguousNameError, CoopgraphError, NotFoundError, Problem, SchemaError, StoreError, ValidationError,
+        AmbiguousNameError,
+        CoopgraphError,
+        NotFoundError,
+        Problem,
+        SchemaError,
+        StoreError,
+        ValidationError,
     )
-    from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity, Value, claim_id
+    from coopgraph.graph.model import (
+        Citation,
+        Claim,
+        Dataset,
+        Document,
+        Entity,
+        Value,
+        claim_id,
+    )
     from coopgraph.graph.schema import Schema, load_schema
     from coopgraph.graph.store import Store, default_store_path, open_store
 
@@ -37,13 +52,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(globals(), _LAZY)

@@ -11,10 +11,10 @@ True
 
 from __future__ import annotations
 
-import importlib
 import os
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from coopgraph._lazy import lazy_names
 from coopgraph.graph.store import Store, open_store
 
 if TYPE_CHECKING:
@@ -31,16 +31,7 @@ _LAZY = {"load_bundled": "coopgraph.loaders.bundled", "load_files": "coopgraph.l
          "read_files": "coopgraph.loaders.files", "validate_records": "coopgraph.loaders.validate"}
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(globals(), _LAZY)
 
 
 def open_or_build(path: str | os.PathLike | None = None) -> Store:

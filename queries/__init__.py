@@ -18,13 +18,23 @@ True
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING
 
+from coopgraph._lazy import lazy_names
+
 if TYPE_CHECKING:
-    from coopgraph.queries.basic import claim_row, dataset_stats, info, search, show, stats, stats_rows, when_text
+    from coopgraph.queries.basic import (
+        claim_row,
+        dataset_stats,
+        info,
+        search,
+        show,
+        stats,
+        stats_rows,
+        when_text,
+    )
     from coopgraph.queries.centrality import MEASURES, brokers, centrality
     from coopgraph.queries.chains import ChainResult, chains, chains_frame
     from coopgraph.queries.dossier import Dossier, Question, dossier
@@ -62,16 +72,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(globals(), _LAZY)
 
 
 class _QueryAPI(types.ModuleType):
