@@ -217,6 +217,15 @@ class FlowGraph:
             self._near_by_state[(item, direction, "order")] = {node: i for i, node in enumerate(arcs)}
         return index
 
+    def _arcs_on_side(self, arcs: dict[str, list[Evidence]], parties: set[str],
+                      states: set[str]) -> Iterator[tuple[str, list[Evidence]]]:
+        """The ``arcs`` (node -> evidence), in their order, whose node is one of ``parties`` or an entity
+        (not a deal) of one of their ``states``."""
+        belongs = self._belongs
+        for node, evidence in arcs.items():
+            if node in parties or (not states.isdisjoint(belongs.get(node, ())) and not node.startswith(DEAL_PREFIX)):
+                yield node, evidence
+
     def successors(self, node: str) -> dict[str, list[Evidence]]:
         """The arcs out of ``node`` (next node -> evidence, earliest first), its deals' joins included."""
         found = self._succ.get(node)
@@ -231,10 +240,7 @@ class FlowGraph:
                 item_out = self._own_succ.get(item, {})
                 states = self._party_states(recipients)
                 if len(self._deals_of_item[item]) == 1:  # the item's only deal: look at its arcs directly
-                    belongs = self._belongs
-                    for nxt, evidence in item_out.items():
-                        if nxt in recipients or (not states.isdisjoint(belongs.get(nxt, ())) and not nxt.startswith(DEAL_PREFIX)):
-                            joined[nxt] = evidence
+                    joined.update(self._arcs_on_side(item_out, recipients, states))
                 else:  # a much-sold item: its arcs by state, worked out once for all its deals
                     nearby = self._near_by_state_of(item, "out")
                     found_lists = [nearby[state] for state in states if state in nearby]
@@ -290,10 +296,7 @@ class FlowGraph:
                 item_in = self._own_pred.get(item, {})
                 states = self._party_states(suppliers)
                 if len(self._deals_of_item[item]) == 1:  # the item's only deal: look at its arcs directly
-                    belongs = self._belongs
-                    for before, evidence in item_in.items():
-                        if before in suppliers or (not states.isdisjoint(belongs.get(before, ())) and not before.startswith(DEAL_PREFIX)):
-                            joined[before] = evidence
+                    joined.update(self._arcs_on_side(item_in, suppliers, states))
                 else:
                     nearby = self._near_by_state_of(item, "in")
                     for state in states:
