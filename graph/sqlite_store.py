@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from coopgraph.graph.bulk import paused_gc
 from coopgraph.graph.errors import DamagedStoreError, NotAStoreError, StoreBusyError, StoreError, describe_fault
@@ -647,25 +647,12 @@ class SQLiteStore(Store):
         graph = nx.MultiDiGraph()
         graph.graph["documents"] = {row[0]: dict(zip(("id", "title", "date", "author", "publisher", "url", "kind"), row))
                                     for row in self._query("SELECT id, title, date, author, publisher, url, kind FROM documents ORDER BY id")}
-        loads = _loads
-        graph.add_nodes_from(
-            (eid, {"type": etype, "name": name, "aliases": loads(aliases), "country": country, "description": description,
-                   "wikidata": wikidata, "attributes": loads(attributes)})
-            for eid, etype, name, aliases, country, description, wikidata, attributes
-            in self._query(_ENTITY_SELECT + " ORDER BY id"))
+        graph.add_nodes_from(map(_graph_node, self._query(_ENTITY_SELECT + " ORDER BY id")))
         citations: dict[str, list] = {}
         for claim, document, locator, quote in self._query(
                 "SELECT claim_id, document, locator, quote FROM citations ORDER BY claim_id, seq"):
             citations.setdefault(claim, []).append({"document": document, "locator": locator, "quote": quote})
-        graph.add_edges_from(
-            (subject, obj, cid, {
-                "id": cid, "type": relation, "flow": flows.get(relation, "none"), "date": date, "start": start, "end": end,
-                "circa": bool(circa), "status": status, "confidence": confidence, "quantity": quantity, "unit": unit,
-                "value": None if amount is None else {"amount": amount, "currency": currency, "estimate": bool(estimate)},
-                "citations": citations.get(cid, []), "notes": notes, "attributes": loads(attributes), "claim_key": key,
-                "deal": deal})
-            for (cid, subject, relation, obj, date, start, end, circa, status, confidence, quantity, unit,
-                 amount, currency, estimate, key, notes, attributes, deal) in self._query(_CLAIM_SELECT + " ORDER BY id"))
+        graph.add_edges_from(_graph_edge(row, flows, citations) for row in self._query(_CLAIM_SELECT + " ORDER BY id"))
         attach_deals(graph, schema.deal_relations, self._deals())
         return graph
 
@@ -777,13 +764,8 @@ class SQLiteStore(Store):
         graph = nx.MultiDiGraph()
         graph.graph["documents"] = {row[0]: dict(zip(("id", "title", "date", "author", "publisher", "url", "kind"), row))
                                     for row in self._query("SELECT id, title, date, author, publisher, url, kind FROM documents ORDER BY id")}
-        loads = _loads
-        graph.add_nodes_from(
-            (eid, {"type": etype, "name": name, "aliases": loads(aliases), "country": country, "description": description,
-                   "wikidata": wikidata, "attributes": loads(attributes)})
-            for eid, etype, name, aliases, country, description, wikidata, attributes
-            in self._query(_ENTITY_SELECT + " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                           (json.dumps(list(nodes)),)))
+        graph.add_nodes_from(map(_graph_node, self._query(
+            _ENTITY_SELECT + " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", (json.dumps(list(nodes)),))))
         claim_ids = sorted(rows)
         citations: dict[str, list] = {}
         if claim_ids:
@@ -791,15 +773,7 @@ class SQLiteStore(Store):
                     "SELECT claim_id, document, locator, quote FROM citations "
                     "WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, seq", (json.dumps(claim_ids),)):
                 citations.setdefault(claim, []).append({"document": document, "locator": locator, "quote": quote})
-        graph.add_edges_from(
-            (subject, obj, cid, {
-                "id": cid, "type": relation, "flow": flows.get(relation, "none"), "date": date, "start": start, "end": end,
-                "circa": bool(circa), "status": status, "confidence": confidence, "quantity": quantity, "unit": unit,
-                "value": None if amount is None else {"amount": amount, "currency": currency, "estimate": bool(estimate)},
-                "citations": citations.get(cid, []), "notes": notes, "attributes": loads(attributes), "claim_key": key,
-                "deal": deal})
-            for (cid, subject, relation, obj, date, start, end, circa, status, confidence, quantity, unit,
-                 amount, currency, estimate, key, notes, attributes, deal) in (rows[cid] for cid in claim_ids))
+        graph.add_edges_from(_graph_edge(rows[cid], flows, citations) for cid in claim_ids)
         # each deal claim's deal, role and item, as attach_deals gives them; not the deals' summaries
         # (graph.graph["deals"]): a summary needs every claim of its deal, which this part may not hold
         roles = schema.deal_relations
@@ -943,6 +917,25 @@ _CLAIM_SELECT = (
     "value_amount, value_currency, value_estimate, key, notes, attributes, deal FROM claims"
 )
 _DEAL_SELECT = "SELECT id, item, supplier, recipient, variant, name, notes FROM deals"
+
+
+def _graph_node(row: tuple) -> tuple[str, dict[str, Any]]:
+    """An entity row (:data:`_ENTITY_SELECT`) as a node of the compute graph."""
+    eid, etype, name, aliases, country, description, wikidata, attributes = row
+    return eid, {"type": etype, "name": name, "aliases": _loads(aliases), "country": country, "description": description,
+                 "wikidata": wikidata, "attributes": _loads(attributes)}
+
+
+def _graph_edge(row: tuple, flows: dict[str, str], citations: dict[str, list]) -> tuple[str, str, str, dict[str, Any]]:
+    """A claim row (:data:`_CLAIM_SELECT`) as an edge of the compute graph, with its citations."""
+    (cid, subject, relation, obj, date, start, end, circa, status, confidence, quantity, unit,
+     amount, currency, estimate, key, notes, attributes, deal) = row
+    return subject, obj, cid, {
+        "id": cid, "type": relation, "flow": flows.get(relation, "none"), "date": date, "start": start, "end": end,
+        "circa": bool(circa), "status": status, "confidence": confidence, "quantity": quantity, "unit": unit,
+        "value": None if amount is None else {"amount": amount, "currency": currency, "estimate": bool(estimate)},
+        "citations": citations.get(cid, []), "notes": notes, "attributes": _loads(attributes), "claim_key": key,
+        "deal": deal}
 
 
 def _entity(row: tuple) -> Entity:
