@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 from coopgraph.graph.build import build_graph
 from coopgraph.graph.model import Citation, Claim, Dataset, Document, Entity
 
@@ -30,3 +33,18 @@ def make_dataset(claims: list[tuple], *, countries: dict[str, str] | None = None
 
 def make_graph(claims: list[tuple], **kwargs):
     return build_graph(make_dataset(claims, **kwargs))
+
+
+def generated_store(folder: Path, claims: int, seed: int):
+    """``claims`` claims of bench/generate.py's synthetic data (with its deals) written to ``folder`` and
+    loaded into a store beside it; the store is returned."""
+    from coopgraph.graph.store import open_store
+    from coopgraph.loaders import load_into
+
+    spec = importlib.util.spec_from_file_location("bench_generate", Path(__file__).resolve().parents[1] / "bench" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    generate.generate(claims, folder, seed=seed)
+    store = open_store(folder.parent / "store.sqlite")
+    load_into(store, [folder], replace=True)
+    return store

@@ -12,34 +12,28 @@ be the same.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
-
 from coopgraph.graph.deals import DEAL_PREFIX
 from coopgraph.graph.schema import load_schema
 from coopgraph.graph.store import open_store
-from coopgraph.loaders import load_into
 from coopgraph.queries import chains
-from coopgraph.queries.chains import OPAQUE_TYPES, _drop_stand_ins, _drop_tails, _Partial, chain_ends
+from coopgraph.queries.chains import (
+    OPAQUE_TYPES,
+    _drop_stand_ins,
+    _drop_tails,
+    _Partial,
+    chain_ends,
+)
 from coopgraph.queries.flowgraph import FlowGraph
 from coopgraph.queries.selectors import select, state_of
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+from tests.graphs import generated_store
 
 
 @pytest.fixture(scope="module")
 def generated_graph(tmp_path_factory):
     """3,000 generated claims with their deals (bench/generate.py), loaded into a store."""
-    spec = importlib.util.spec_from_file_location("bench_generate", BENCH)
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    folder = tmp_path_factory.mktemp("generated") / "data"
-    generate.generate(3000, folder, seed=11)
-    store = open_store(folder.parent / "store.sqlite")
-    load_into(store, [folder], replace=True)
-    return store.graph()
+    return generated_store(tmp_path_factory.mktemp("generated") / "data", 3000, seed=11).graph()
 
 
 @pytest.fixture(scope="module")

@@ -10,24 +10,21 @@ errors are checked against the whole graph.
 
 from __future__ import annotations
 
-import importlib.util
 import random
-from pathlib import Path
 
 import pytest
-
 from coopgraph.cli.commands_reports import _entity_id
 from coopgraph.graph import names as names_module
 from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.schema import load_schema
 from coopgraph.graph.sqlite_store import SQLiteStore
 from coopgraph.graph.store import Store, open_store
-from coopgraph.loaders import load_into
 from coopgraph.queries import lineage, timeline
 from coopgraph.queries.filters import ClaimFilter
 from coopgraph.queries.selectors import resolve_node
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+from tests.graphs import generated_store
+
 LINEAGE = load_schema().lineage_relations
 FILTERS = [None, ClaimFilter(as_of="2021"), ClaimFilter(min_confidence=0.75),
            ClaimFilter(as_of="2020-06", min_confidence=0.5), ClaimFilter(from_date="2000", to_date="2015")]
@@ -41,14 +38,7 @@ def bundled(bundled_store_file):
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     """3,000 generated claims with their deals (bench/generate.py), loaded into a store."""
-    spec = importlib.util.spec_from_file_location("bench_generate", BENCH)
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    folder = tmp_path_factory.mktemp("generated") / "data"
-    generate.generate(3000, folder, seed=13)
-    store = open_store(folder.parent / "store.sqlite")
-    load_into(store, [folder], replace=True)
-    return store
+    return generated_store(tmp_path_factory.mktemp("generated") / "data", 3000, seed=13)
 
 
 def lineage_entities(graph) -> list[str]:
