@@ -84,9 +84,23 @@ def plot_chains_file(chains_rows, path):
 @store_option
 @format_option
 def path(source, target, flow_only, limit, claim_filter, store_spec, fmt):
-    """Shortest paths from SOURCE to TARGET, with the claims and citations of every hop."""
-    report = paths_query(open_cli_store(store_spec).graph(), source, target, flow_only=flow_only,
-                         claim_filter=claim_filter, limit=limit)
+    """Shortest paths from SOURCE to TARGET, with the claims and citations of every hop.
+
+    The first --limit of them in the order of their entities' ids. Without --flow-only the
+    embedded store is read outward from both ends, not whole.
+    """
+    store = open_cli_store(store_spec)
+    if flow_only or not store.reads_parts:
+        report = paths_query(store.graph(), source, target, flow_only=flow_only, claim_filter=claim_filter, limit=limit)
+    else:
+        # the same report from the neighbourhoods of the two ends: no whole graph to build first
+        from coopgraph.queries.paths import paths_in_parts
+
+        def deal_variants(deal_ids):
+            return {d: record.variant for d, record in store.deal_records(deal_ids).items()}
+
+        report = paths_in_parts(store.entity_graph, deal_variants, _entity_id(store, source), _entity_id(store, target),
+                                claim_filter=claim_filter, limit=limit, names=(source, target))
     output(report, fmt, text=None if not report.rows else _paths_text)
 
 

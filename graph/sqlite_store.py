@@ -366,6 +366,7 @@ class SQLiteStore(Store):
     """
 
     backend = "embedded"
+    reads_parts = True
 
     def __init__(self, path: Path):
         self.path = Path(path)

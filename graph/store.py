@@ -75,6 +75,10 @@ class Store(abc.ABC):
             self._graph_cache = cached
         return cached
 
+    #: whether :meth:`entity_graph` reads a part of the store on its own (not the whole graph), so that
+    #: reports may walk outward part by part
+    reads_parts: bool = False
+
     def entity_graph(self, entity_ids: Iterable[str], relations: Iterable[str] | None = None,
                      depth: int = 0) -> "nx.MultiDiGraph":
         """A graph holding the part of :meth:`graph` around ``entity_ids``: the claims (of

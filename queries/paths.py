@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from itertools import islice
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
+from coopgraph.graph.deals import DEAL_PREFIX
 from coopgraph.graph.errors import NotFoundError
 from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter, Cut, filtered_graph
@@ -26,7 +26,8 @@ def paths(graph: nx.MultiDiGraph, a: str, b: str, *, flow_only: bool = False,
     flow_only : bool
         Follow only flow relations, in their flow direction; otherwise any claim, either way.
     limit : int
-        Most paths to return (all have the shortest length).
+        Most paths to return: all have the shortest length, and they are the first
+        ``limit`` of them in the order of their nodes' ids (:func:`shortest_paths`).
 
     Returns
     -------
@@ -70,25 +71,218 @@ def paths(graph: nx.MultiDiGraph, a: str, b: str, *, flow_only: bool = False,
         arrow = " — "
     if source not in simple or target not in simple:
         return _path_report([], empty)
-    try:
-        found = list(islice(nx.all_shortest_paths(simple, source, target), limit * 10))
-    except nx.NetworkXNoPath:
+    found = shortest_paths(lambda nodes: {n: simple.adj[n] for n in nodes}, source, target, limit)
+    if flow_only:
+        def hop(u: str, v: str) -> list[dict[str, Any]]:
+            return [edge_claim_row(graph, e.subject, e.object, e.claim, e.data) for e in flow.successors(u)[v]]
+    else:
+        def hop(u: str, v: str) -> list[dict[str, Any]]:
+            return [edge_claim_row(graph, x, y, key, data) for x, y, key, data in hop_claims[frozenset((u, v))]]
+    return _path_report(_path_rows(found, hop, info, arrow), empty)
+
+
+def paths_in_parts(part: Callable[[list[str]], nx.MultiDiGraph], deal_variants: Callable[[list[str]], Mapping[str, str | None]],
+                   source: str, target: str, *, claim_filter: ClaimFilter | None = None, limit: int = 10,
+                   names: tuple[str, str] | None = None) -> Report:
+    """:func:`paths` (not ``flow_only``) read outward from both ends, never the whole graph.
+
+    ``part(ids)`` gives the claims that the entities ``ids`` take part in, as
+    :meth:`coopgraph.graph.sqlite_store.SQLiteStore.entity_graph` does (with each deal
+    claim's ``deal``, ``deal_role`` and ``item``); ``deal_variants(deal_ids)`` the declared
+    variant of those deals that have one (``store.deal_records``). The search reads the
+    parts a level at a time from the smaller side, so a million-claim store answers in
+    the time its few neighbourhoods take to read. The report is the one :func:`paths`
+    gives on the whole graph: the same paths, hops, claims and citations.
+
+    Parameters
+    ----------
+    source, target : str
+        Entity ids (resolved by the caller, as the store's name look-up does).
+    names : (str, str), optional
+        How the user named them, for the message when no path joins them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from coopgraph.loaders import open_or_build
+    >>> store = open_or_build(pathlib.Path(tempfile.mkdtemp()) / "g.sqlite")
+    >>> variants = lambda ids: {d: r.variant for d, r in store.deal_records(ids).items()}
+    >>> here = paths_in_parts(store.entity_graph, variants, "system:su-27", "system:j-11")
+    >>> here.document == paths(store.graph(), "system:su-27", "system:j-11").document
+    True
+    """
+    a, b = names or (source, target)
+    empty = f"no path from {a} to {b}"
+    links = _PartLinks(part, claim_filter)
+    links.expand([source, target])
+    if source not in links.nodes or target not in links.nodes:
         return _path_report([], empty)
-    found.sort()
+    found = shortest_paths(links.expand, source, target, limit)
+    on_paths = sorted({n for nodes in found for n in nodes if n.startswith(DEAL_PREFIX) and n in links.deal_items})
+    variants = deal_variants(on_paths) if on_paths else {}
+    part_graph = nx.MultiDiGraph()
+    part_graph.add_nodes_from(links.nodes.items())
+
+    def info(node: str) -> dict[str, Any]:
+        if node in links.deal_items:
+            item = links.deal_items[node]
+            variant = variants.get(node)
+            return {"type": "deal", "name": links.nodes[item].get("name", item) + (f" ({variant})" if variant else "") + " (deal)"}
+        return links.nodes.get(node, {})
+
+    def hop(u: str, v: str) -> list[dict[str, Any]]:
+        return [edge_claim_row(part_graph, x, y, key, data) for x, y, key, data in links.hop_claims[frozenset((u, v))]]
+
+    return _path_report(_path_rows(found, hop, info, " — "), empty)
+
+
+class _PartLinks:
+    """The links of :func:`_deal_routed`, read part by part: each node's complete once it is expanded."""
+
+    def __init__(self, part: Callable[[list[str]], nx.MultiDiGraph], claim_filter: ClaimFilter | None):
+        self.part = part
+        self.claim_filter = None if claim_filter is None or claim_filter.is_open else claim_filter
+        self.adj: dict[str, set[str]] = {}
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.deal_items: dict[str, str] = {}
+        self.hop_claims: dict[frozenset, list[tuple]] = {}
+        self.done: set[str] = set()
+        self.claims_seen: set[str] = set()
+
+    def expand(self, nodes: list[str]) -> dict[str, set[str]]:
+        todo = [n for n in nodes if n not in self.done]
+        if todo:
+            # a deal's claims all name its item: reading the item's claims reads the deal's
+            wanted = list(dict.fromkeys(self.deal_items.get(n, n) for n in todo))
+            graph = self.part(wanted)
+            documents = graph.graph.get("documents", {})
+            for node, attrs in graph.nodes(data=True):
+                self.nodes.setdefault(node, attrs)
+            touched: set[frozenset] = set()
+            for u, v, key, data in graph.edges(keys=True, data=True):
+                if key in self.claims_seen:
+                    continue
+                self.claims_seen.add(key)
+                if self.claim_filter is not None and not self.claim_filter.keeps(data, documents):
+                    continue
+                role = data.get("deal_role")
+                if role is None:
+                    pairs = [(u, v)]
+                else:
+                    deal = data["deal"]
+                    self.deal_items[deal] = data["item"]
+                    pairs = [(u, deal) if role == "supplier" else (deal, v), (deal, data["item"])]
+                for x, y in pairs:
+                    if x == y:
+                        continue
+                    self.adj.setdefault(x, set()).add(y)
+                    self.adj.setdefault(y, set()).add(x)
+                    link = frozenset((x, y))
+                    bucket = self.hop_claims.setdefault(link, [])
+                    if all(existing[2] != key for existing in bucket):
+                        bucket.append((u, v, key, data))
+                        touched.add(link)
+            for link in touched:
+                self.hop_claims[link].sort(key=lambda claim: claim[2])
+            self.done.update(todo)
+            self.done.update(w for w in wanted if w in self.nodes)  # an item read for its deal is read whole too
+        return {n: self.adj.get(n, set()) for n in nodes}
+
+
+def shortest_paths(neighbours: Callable[[list[str]], Mapping[str, Iterable[str]]], source: str, target: str,
+                   limit: int) -> list[list[str]]:
+    """The first ``limit`` shortest paths from ``source`` to ``target``, in the order of their nodes' ids.
+
+    A breadth-first search from both ends, one level at a time from the side with
+    the smaller frontier, asks ``neighbours(nodes)`` (an undirected graph's adjacency,
+    complete for every node asked about) only for the nodes it expands; the levels
+    then give every node on a shortest path, and the paths are listed from them in
+    order, without listing the others. Neither the answer nor its order depends on
+    the order of the neighbours.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("a", "c"), ("c", "z"), ("a", "b"), ("b", "z"), ("a", "x"), ("x", "y"), ("y", "z")])
+    >>> shortest_paths(lambda nodes: {n: g.adj[n] for n in nodes}, "a", "z", 5)
+    [['a', 'b', 'z'], ['a', 'c', 'z']]
+    >>> shortest_paths(lambda nodes: {n: g.adj[n] for n in nodes}, "a", "z", 1)
+    [['a', 'b', 'z']]
+    """
+    if source == target:
+        return [[source]]
+    adj: dict[str, Iterable[str]] = {}
+
+    def expand(nodes: list[str]) -> None:
+        missing = [n for n in nodes if n not in adj]
+        if missing:
+            adj.update(neighbours(missing))
+
+    dist = ({source: 0}, {target: 0})
+    levels: tuple[list[list[str]], list[list[str]]] = ([[source]], [[target]])
+    meeting: list[str] = []
+    while not meeting:
+        side = 0 if len(levels[0][-1]) <= len(levels[1][-1]) else 1
+        mine, other = dist[side], dist[1 - side]
+        frontier = levels[side][-1]
+        if not frontier:
+            return []
+        expand(frontier)
+        depth = len(levels[side])
+        nxt = []
+        for u in frontier:
+            for w in adj[u]:
+                if w not in mine:
+                    mine[w] = depth
+                    nxt.append(w)
+                    if w in other:
+                        meeting.append(w)
+        levels[side].append(nxt)
+    from_source, to_target = dist
+    length = min(from_source[w] + to_target[w] for w in meeting)
+    middle = {w for w in meeting if from_source[w] + to_target[w] == length}
+    m = from_source[next(iter(middle))]
+    # the nodes of shortest paths, level by level: back to the source through expanded levels,
+    # on to the target through the target side's expanded levels
+    on_path: dict[int, set[str]] = {m: middle}
+    succ: dict[str, list[str]] = {}
+    for i in range(m - 1, -1, -1):
+        on_path[i] = set()
+        for u in levels[0][i]:
+            ahead = [w for w in adj[u] if w in on_path[i + 1]]
+            if ahead:
+                on_path[i].add(u)
+                succ[u] = ahead
+    for i in range(m, length):
+        on_path[i + 1] = set()
+        for w in levels[1][length - i - 1]:
+            behind = [u for u in adj[w] if u in on_path[i]]
+            if behind:
+                on_path[i + 1].add(w)
+                for u in behind:
+                    succ.setdefault(u, []).append(w)
+    for nodes in succ.values():
+        nodes.sort()
+    found: list[list[str]] = []
+    stack = [[source]]
+    while stack and len(found) < limit:
+        path = stack.pop()
+        if path[-1] == target:
+            found.append(path)
+            continue
+        stack.extend(path + [w] for w in reversed(succ[path[-1]]))
+    return found
+
+
+def _path_rows(found: list[list[str]], hop: Callable[[str, str], list[dict[str, Any]]],
+               info: Callable[[str], dict[str, Any]], arrow: str) -> list[dict[str, Any]]:
     rows = []
-    for rank, nodes in enumerate(found[:limit], start=1):
-        steps = []
-        for i in range(len(nodes) - 1):
-            u, v = nodes[i], nodes[i + 1]
-            if flow_only:
-                claims = [edge_claim_row(graph, e.subject, e.object, e.claim, e.data) for e in flow.successors(u)[v]]
-            else:
-                claims = [edge_claim_row(graph, x, y, key, data) for x, y, key, data in hop_claims[frozenset((u, v))]]
-            steps.append({"step": i + 1, "from": u, "from_name": info(u).get("name", u), "to": v,
-                          "to_name": info(v).get("name", v), "claims": claims})
+    for rank, nodes in enumerate(found, start=1):
+        steps = [{"step": i + 1, "from": u, "from_name": info(u).get("name", u), "to": v,
+                  "to_name": info(v).get("name", v), "claims": hop(u, v)}
+                 for i, (u, v) in enumerate(zip(nodes, nodes[1:]))]
         rows.append({"rank": rank, "hops": len(nodes) - 1,
                      "path": arrow.join(info(n).get("name", n) for n in nodes), "nodes": nodes, "steps": steps})
-    return _path_report(rows, empty)
+    return rows
 
 
 #: the columns of a path report's rows, one row per hop

@@ -3,8 +3,9 @@
 ``coopgraph lineage ENTITY`` and ``coopgraph timeline ENTITY`` read the part of the
 graph around the entity from the store's indexes (``SQLiteStore.entity_graph``)
 instead of building the whole graph, and resolve ENTITY with the store's name
-look-up (``node_named``, then ``name_graph``). Here, on the bundled data and on
-generated data, the reports, the nodes and edges they read, and the names and
+look-up (``node_named``, then ``name_graph``); ``coopgraph path A B`` reads the parts
+around both ends, a level at a time (``paths_in_parts``). Here, on the bundled data
+and on generated data, the reports, the nodes and edges they read, and the names and
 errors are checked against the whole graph.
 """
 
@@ -19,7 +20,8 @@ from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.schema import load_schema
 from coopgraph.graph.sqlite_store import SQLiteStore
 from coopgraph.graph.store import Store, open_store
-from coopgraph.queries import lineage, timeline
+from coopgraph.queries import lineage, paths, timeline
+from coopgraph.queries.paths import paths_in_parts
 from coopgraph.queries.filters import ClaimFilter
 from coopgraph.queries.selectors import resolve_node
 
@@ -75,6 +77,24 @@ def check_timeline(store: Store, entity: str) -> None:
             == timeline(whole, entity, entity_types=["state"]).rows)
 
 
+def check_paths(store: Store, pairs: list[tuple[str, str]], limits=(1, 5, 40)) -> int:
+    """Paths read part by part are the whole graph's, under every filter; returns how many pairs were joined."""
+    whole = store.graph()
+
+    def variants(deal_ids):
+        return {d: record.variant for d, record in store.deal_records(deal_ids).items()}
+
+    joined = 0
+    for n, (a, b) in enumerate(pairs):
+        for claim_filter in FILTERS if n % 3 == 0 else FILTERS[:2]:
+            for limit in limits:
+                ours = paths_in_parts(store.entity_graph, variants, a, b, claim_filter=claim_filter, limit=limit)
+                theirs = paths(whole, a, b, claim_filter=claim_filter, limit=limit)
+                assert (ours.document, ours.rows, ours.empty) == (theirs.document, theirs.rows, theirs.empty), (a, b, claim_filter, limit)
+                joined += bool(theirs.rows) and claim_filter is None and limit == limits[0]
+    return joined
+
+
 def check_same_parts(part, whole) -> None:
     """Every node and edge of the part is the whole graph's, with the same attributes."""
     assert part.graph["documents"] == whole.graph["documents"]
@@ -111,6 +131,16 @@ def test_bundled_timeline_of_many_entities(bundled):
     entities = sorted(whole.nodes)
     for entity in lineage_entities(whole) + random.Random(5).sample(entities, 60) + ["state:russia", "state:china"]:
         check_timeline(bundled, entity)
+
+
+def test_bundled_paths_read_part_by_part(bundled):
+    whole = bundled.graph()
+    entities = sorted(whole.nodes)
+    rng = random.Random(11)
+    pairs = [("system:su-27", "system:j-11"), ("state:russia", "org:pla"), ("firm:sukhoi", "state:china"),
+             ("system:su-35", "system:su-35")] + [tuple(rng.sample(entities, 2)) for _ in range(60)]
+    pairs = [(a, b) for a, b in pairs if a in whole and b in whole]
+    assert check_paths(bundled, pairs) > 40  # most pairs are joined: the test is not of empty answers
 
 
 def test_a_part_holds_what_the_walk_reaches(bundled):
@@ -155,6 +185,15 @@ def test_generated_timeline_of_50_entities(generated):
         check_timeline(generated, entity)
 
 
+def test_generated_paths_read_part_by_part(generated):
+    whole = generated.graph()
+    entities = sorted(whole.nodes)
+    rng = random.Random(12)
+    hubs = sorted(whole.nodes, key=lambda n: (-whole.degree(n), n))[:10]
+    pairs = [tuple(rng.sample(entities, 2)) for _ in range(40)] + [(rng.choice(hubs), rng.choice(entities)) for _ in range(10)]
+    assert check_paths(generated, pairs) > 15  # the bundled entities in the store are apart from the generated ones
+
+
 def test_generated_names_resolve_as_on_the_whole_graph(generated):
     whole = generated.graph()
     sample = random.Random(9).sample(sorted(whole.nodes), 25)
@@ -170,7 +209,7 @@ def test_generated_names_resolve_as_on_the_whole_graph(generated):
 
 def whole_graph_path(monkeypatch) -> None:
     """Make the embedded store answer as before it read parts: the whole graph for everything."""
-    for name in ("entity_graph", "node_named", "name_graph"):
+    for name in ("entity_graph", "node_named", "name_graph", "reads_parts"):
         monkeypatch.setattr(SQLiteStore, name, getattr(Store, name))
 
 
@@ -180,6 +219,9 @@ def whole_graph_path(monkeypatch) -> None:
     ["timeline", "Su-35", "--counts"], ["timeline", "Su-35", "--relation", "supplies"],
     ["lineage", "Su27"], ["timeline", "Sukhoi"], ["lineage", "Rosteck"], ["timeline", "Eurofighter"],
     ["lineage", "Su"], ["lineage", "Russia"], ["timeline"], ["timeline", "--counts"],
+    ["path", "Su-27", "J-11"], ["path", "Russia", "PLA", "--json"], ["path", "Sukhoi", "China", "--csv", "--limit", "20"],
+    ["path", "Su27", "Rosteck"], ["path", "Su", "China"], ["path", "Su-27", "nothing like it"],
+    ["path", "AL-31F", "PLA", "--as-of", "2021", "--min-confidence", "0.7"], ["path", "Su-35", "China", "--flow-only"],
 ])
 def test_cli_output_is_unchanged(run, store_path, monkeypatch, args):
     ours = run(*args, "--store", store_path)
