@@ -124,8 +124,17 @@ def _paths_text(report) -> str:
 @format_option
 def neighbours(entity, depth, cap, types, claim_filter, store_spec, fmt):
     """Entities within --depth claims of ENTITY (high-degree entities capped; the cut is counted)."""
-    output(neighbours_query(open_cli_store(store_spec).graph(), entity, depth=depth, types=types, cap=cap,
-                            claim_filter=claim_filter), fmt)
+    store = open_cli_store(store_spec)
+    if store.reads_parts and claim_filter.is_open:
+        # the entity's claims and its neighbours' degrees (counted by the store), never the whole graph; under a
+        # filter each neighbour's claims must be read to count those kept, which for a hub is most of the graph
+        from coopgraph.queries.paths import neighbours_in_parts
+
+        report = neighbours_in_parts(store.entity_graph, _entity_id(store, entity), depth=depth, types=types, cap=cap,
+                                     claim_filter=claim_filter, claim_counts=store.claim_counts)
+    else:
+        report = neighbours_query(store.graph(), entity, depth=depth, types=types, cap=cap, claim_filter=claim_filter)
+    output(report, fmt)
 
 
 @click.command()

@@ -353,6 +353,83 @@ def neighbours(graph: nx.MultiDiGraph, entity: str, *, depth: int = 1, types: It
     """
     start = resolve_node(graph, entity)
     view = filtered_graph(graph, claim_filter)
+
+    def links_of(nodes: list[str]) -> dict[str, list[tuple[str, str]]]:
+        return {node: [(other, f"{rel} →") for _, other, rel in view.out_edges(node, data="type")]
+                + [(other, f"← {rel}") for other, _, rel in view.in_edges(node, data="type")] for node in nodes}
+
+    if start not in graph:
+        raise NotFoundError(entity)
+    rows, cut = _neighbourhood(start, links_of, lambda nodes: {n: view.degree(n) for n in nodes}, graph.nodes,
+                               depth=depth, types=types, cap=cap)
+    return _neighbours_report(start, rows, cut)
+
+
+def neighbours_in_parts(part: Callable[[list[str]], nx.MultiDiGraph], start: str, *, depth: int = 1,
+                        types: Iterable[str] | None = None, cap: int = 25,
+                        claim_filter: ClaimFilter | None = None,
+                        claim_counts: Callable[[list[str]], Mapping[str, int]] | None = None) -> Report:
+    """:func:`neighbours` of the entity ``start`` (an id), read from the store part by part.
+
+    ``part(ids)`` gives the claims those entities take part in (as
+    :meth:`coopgraph.graph.sqlite_store.SQLiteStore.entity_graph` does): the entity's
+    first, then its neighbours' (for their degrees, which rank them under the cap), and
+    so on to ``depth``. With no claim filter, ``claim_counts(ids)`` (the store's
+    ``claim_counts``) gives the neighbours' degrees without reading their claims. The
+    report is the one :func:`neighbours` gives on the whole graph.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from coopgraph.loaders import open_or_build
+    >>> store = open_or_build(pathlib.Path(tempfile.mkdtemp()) / "g.sqlite")
+    >>> here = neighbours_in_parts(store.entity_graph, "system:su-35", depth=2)
+    >>> here.document == neighbours(store.graph(), "system:su-35", depth=2).document
+    True
+    """
+    claim_filter = None if claim_filter is None or claim_filter.is_open else claim_filter
+    touching: dict[str, list[tuple[str, str, str, str]]] = {}  # node -> its kept claims (u, v, key, relation)
+    attrs: dict[str, dict[str, Any]] = {}
+
+    def read(nodes: list[str]) -> None:
+        todo = [n for n in dict.fromkeys(nodes) if n not in touching]
+        if not todo:
+            return
+        graph = part(todo)
+        documents = graph.graph.get("documents", {})
+        for node, data in graph.nodes(data=True):
+            attrs.setdefault(node, data)
+        fresh = set(todo)
+        for node in todo:
+            touching[node] = []
+        for u, v, key, data in graph.edges(keys=True, data=True):
+            if claim_filter is not None and not claim_filter.keeps(data, documents):
+                continue
+            for end in {u, v} & fresh:
+                touching[end].append((u, v, key, data["type"]))
+
+    def links_of(nodes: list[str]) -> dict[str, list[tuple[str, str]]]:
+        read(nodes)
+        # the order is of no matter: a neighbour's relations are sorted, and the neighbours ranked
+        return {node: [(v, f"{rel} →") for u, v, key, rel in touching[node] if u == node]
+                + [(u, f"← {rel}") for u, v, key, rel in touching[node] if v == node] for node in nodes}
+
+    def degrees(nodes: list[str]) -> Mapping[str, int]:
+        if claim_filter is None and claim_counts is not None:
+            return claim_counts(nodes)
+        read(nodes)
+        return {n: sum((u == n) + (v == n) for u, v, _, _ in touching[n]) for n in nodes}
+
+    read([start])
+    if start not in attrs:
+        raise NotFoundError(start)
+    rows, cut = _neighbourhood(start, links_of, degrees, attrs, depth=depth, types=types, cap=cap)
+    return _neighbours_report(start, rows, cut)
+
+
+def _neighbourhood(start: str, links_of: Callable[[list[str]], dict[str, list[tuple[str, str]]]],
+                   degrees: Callable[[list[str]], dict[str, int]], nodes: Mapping[str, dict[str, Any]], *,
+                   depth: int, types: Iterable[str] | None, cap: int) -> tuple[list[dict[str, Any]], Cut]:
     wanted = set(types) if types else None
     seen = {start: 0}
     rows: list[dict[str, Any]] = []
@@ -360,31 +437,33 @@ def neighbours(graph: nx.MultiDiGraph, entity: str, *, depth: int = 1, types: It
     frontier = [start]
     for level in range(1, depth + 1):
         nxt = []
+        every = links_of(frontier)
         for node in frontier:
             links: dict[str, list[str]] = {}
-            for _, other, rel in view.out_edges(node, data="type"):
-                links.setdefault(other, []).append(f"{rel} →")
-            for other, _, rel in view.in_edges(node, data="type"):
-                links.setdefault(other, []).append(f"← {rel}")
+            for other, label in every[node]:
+                links.setdefault(other, []).append(label)
             candidates = [o for o in links if o not in seen]
             if wanted is not None:
-                kept = [o for o in candidates if graph.nodes[o].get("type") in wanted]
+                kept = [o for o in candidates if nodes[o].get("type") in wanted]
                 if len(kept) < len(candidates):
                     cut.add("neighbours of other types", len(candidates) - len(kept))
                 candidates = kept
-            candidates.sort(key=lambda o: (-view.degree(o), o))
+            degree = degrees(candidates)
+            candidates.sort(key=lambda o: (-degree[o], o))
             if len(candidates) > cap:
                 cut.add("neighbours beyond the cap", len(candidates) - cap)
                 candidates = candidates[:cap]
             for other in candidates:
                 seen[other] = level
                 nxt.append(other)
-                rows.append({"id": other, "name": graph.nodes[other].get("name", other),
-                             "type": graph.nodes[other].get("type"), "depth": level, "via": node,
+                rows.append({"id": other, "name": nodes[other].get("name", other),
+                             "type": nodes[other].get("type"), "depth": level, "via": node,
                              "relations": sorted(set(links[other])), "claims": len(links[other])})
         frontier = nxt
-    if start not in graph:
-        raise NotFoundError(entity)
+    return rows, cut
+
+
+def _neighbours_report(start: str, rows: list[dict[str, Any]], cut: Cut) -> Report:
     notes = ["cut: " + ", ".join(f"{n} {what}" for what, n in cut.counts.items())] if cut.counts else []
     return Report(rows, table_columns=["depth", "id", "name", "type", "relations"], notes=notes,
                   document={"entity": start, "rows": rows, "cut": cut.counts})

@@ -4,7 +4,8 @@
 graph around the entity from the store's indexes (``SQLiteStore.entity_graph``)
 instead of building the whole graph, and resolve ENTITY with the store's name
 look-up (``node_named``, then ``name_graph``); ``coopgraph path A B`` reads the parts
-around both ends, a level at a time (``paths_in_parts``). Here, on the bundled data
+around both ends, a level at a time (``paths_in_parts``), and ``coopgraph neighbours``
+the entity's part and its neighbours' claim counts (``neighbours_in_parts``). Here, on the bundled data
 and on generated data, the reports, the nodes and edges they read, and the names and
 errors are checked against the whole graph.
 """
@@ -20,8 +21,8 @@ from coopgraph.graph.errors import CoopgraphError
 from coopgraph.graph.schema import load_schema
 from coopgraph.graph.sqlite_store import SQLiteStore
 from coopgraph.graph.store import Store, open_store
-from coopgraph.queries import lineage, paths, timeline
-from coopgraph.queries.paths import paths_in_parts
+from coopgraph.queries import lineage, neighbours, paths, timeline
+from coopgraph.queries.paths import neighbours_in_parts, paths_in_parts
 from coopgraph.queries.filters import ClaimFilter
 from coopgraph.queries.selectors import resolve_node
 
@@ -95,6 +96,19 @@ def check_paths(store: Store, pairs: list[tuple[str, str]], limits=(1, 5, 40)) -
     return joined
 
 
+def check_neighbours(store: Store, entities: list[str]) -> None:
+    """Neighbourhoods read part by part are the whole graph's: every depth, cap and filter, counted or read."""
+    whole = store.graph()
+    for n, entity in enumerate(entities):
+        for depth, cap, types in ((1, 25, None), (2, 5, None), (3, 3, ["firm", "weapon_system", "technology"]), (1, 2, ["state"])):
+            for claim_filter in FILTERS if n % 4 == 0 else FILTERS[:2]:
+                theirs = neighbours(whole, entity, depth=depth, cap=cap, types=types, claim_filter=claim_filter)
+                for counts in (None, store.claim_counts):
+                    ours = neighbours_in_parts(store.entity_graph, entity, depth=depth, cap=cap, types=types,
+                                               claim_filter=claim_filter, claim_counts=counts)
+                    assert (ours.document, ours.notes) == (theirs.document, theirs.notes), (entity, depth, cap, claim_filter)
+
+
 def check_same_parts(part, whole) -> None:
     """Every node and edge of the part is the whole graph's, with the same attributes."""
     assert part.graph["documents"] == whole.graph["documents"]
@@ -141,6 +155,12 @@ def test_bundled_paths_read_part_by_part(bundled):
              ("system:su-35", "system:su-35")] + [tuple(rng.sample(entities, 2)) for _ in range(60)]
     pairs = [(a, b) for a, b in pairs if a in whole and b in whole]
     assert check_paths(bundled, pairs) > 40  # most pairs are joined: the test is not of empty answers
+
+
+def test_bundled_neighbourhoods_read_part_by_part(bundled):
+    whole = bundled.graph()
+    hubs = sorted(whole.nodes, key=lambda n: (-whole.degree(n), n))[:5]
+    check_neighbours(bundled, hubs + random.Random(13).sample(sorted(whole.nodes), 30))
 
 
 def test_a_part_holds_what_the_walk_reaches(bundled):
@@ -194,6 +214,12 @@ def test_generated_paths_read_part_by_part(generated):
     assert check_paths(generated, pairs) > 15  # the bundled entities in the store are apart from the generated ones
 
 
+def test_generated_neighbourhoods_read_part_by_part(generated):
+    whole = generated.graph()
+    hubs = sorted(whole.nodes, key=lambda n: (-whole.degree(n), n))[:3]
+    check_neighbours(generated, hubs + random.Random(14).sample(sorted(whole.nodes), 12))
+
+
 def test_generated_names_resolve_as_on_the_whole_graph(generated):
     whole = generated.graph()
     sample = random.Random(9).sample(sorted(whole.nodes), 25)
@@ -222,6 +248,9 @@ def whole_graph_path(monkeypatch) -> None:
     ["path", "Su-27", "J-11"], ["path", "Russia", "PLA", "--json"], ["path", "Sukhoi", "China", "--csv", "--limit", "20"],
     ["path", "Su27", "Rosteck"], ["path", "Su", "China"], ["path", "Su-27", "nothing like it"],
     ["path", "AL-31F", "PLA", "--as-of", "2021", "--min-confidence", "0.7"], ["path", "Su-35", "China", "--flow-only"],
+    ["neighbours", "Russia"], ["neighbours", "Su-35", "--depth", "2", "--json"], ["neighbours", "China", "--cap", "3", "--csv"],
+    ["neighbours", "Sukhoi", "--depth", "3", "--type", "weapon_system"], ["neighbours", "Su27"], ["neighbours", "nothing like it"],
+    ["neighbours", "Su-27", "--as-of", "2021"],
 ])
 def test_cli_output_is_unchanged(run, store_path, monkeypatch, args):
     ours = run(*args, "--store", store_path)
