@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from coopgraph.graph.dates import DateFormatError, PartialDate
+from coopgraph.graph.deals import DEAL_PREFIX
 from coopgraph.graph.model import Citation
 from coopgraph.graph.schema import Schema
 from coopgraph.loaders.claim_set import ClaimSet
@@ -27,9 +28,9 @@ from coopgraph.loaders.records import CONTROL_CHARACTERS, MAX_TEXT, RawRecord, c
 
 #: the columns a row may fill and still take the fast lane
 FAST_COLUMNS = frozenset({"subject", "relation", "object", "date", "start", "end", "circa", "status", "confidence",
-                          "quantity", "unit", "key", "notes", "document", "locator", "quote"})
+                          "quantity", "unit", "key", "notes", "document", "locator", "quote", "deal"})
 _REQUIRED = ("subject", "relation", "object", "document", "locator", "quote")
-_OPTIONAL = ("date", "start", "end", "circa", "status", "confidence", "quantity", "unit", "key", "notes")
+_OPTIONAL = ("date", "start", "end", "circa", "status", "confidence", "quantity", "unit", "key", "notes", "deal")
 _TRUE = ("1", "true", "yes", "y")
 _NO_ATTRIBUTES: dict = {}
 TICK_ROWS = 2000
@@ -37,10 +38,14 @@ TICK_ROWS = 2000
 
 def claim_rows(path: Path, schema: Schema, entity_types: dict[str, str], documents: set[str], claims: ClaimSet,
                default_status: str, default_confidence: float,
-               tick: Callable[[int], None] | None = None) -> Iterator[RawRecord]:
+               tick: Callable[[int], None] | None = None,
+               deal_parts: Callable[[str, str, str, str, str], bool] | None = None) -> Iterator[RawRecord]:
     """Check each row of a claims CSV file: plain rows go into ``claims``, the others are yielded as raw records.
 
     ``tick(rows)`` is called every :data:`TICK_ROWS` rows, and at the end, with the rows read so far.
+    A row naming a deal takes the lane when ``deal_parts(deal, relation, subject, object, where)``
+    agrees with (and records) the deal's parts, as the full checks' ``_Deals`` does; without
+    ``deal_parts`` such rows are handed on.
     Raises :class:`~coopgraph.graph.errors.ValidationError` at a row that is not CSV at all,
     as :func:`~coopgraph.loaders.records.iter_csv_rows` does.
     """
@@ -62,8 +67,9 @@ def claim_rows(path: Path, schema: Schema, entity_types: dict[str, str], documen
         return
     i_subject, i_relation, i_object, i_document, i_locator, i_quote = (column[name] for name in _REQUIRED)
     blank = len(header)  # an absent optional column reads the empty cell appended to each row
-    i_date, i_start, i_end, i_circa, i_status, i_confidence, i_quantity, i_unit, i_key, i_notes = (
+    i_date, i_start, i_end, i_circa, i_status, i_confidence, i_quantity, i_unit, i_key, i_notes, i_deal = (
         column.get(name, blank) for name in _OPTIONAL)
+    deal_roles = schema.deal_relations
     others = [index for name, index in column.items() if name not in FAST_COLUMNS]
     count = 0
     for line, _, row in chain((first,), rows):
@@ -107,9 +113,17 @@ def claim_rows(path: Path, schema: Schema, entity_types: dict[str, str], documen
         if not 0.0 <= confidence <= 1.0 or (quantity is not None and quantity < 0):
             yield csv_record("claims", file, line, header, row)
             continue
+        deal = row[i_deal].strip() or None
+        if deal is not None:
+            if not deal.startswith(DEAL_PREFIX):
+                deal = DEAL_PREFIX + deal
+            if (deal_parts is None or relation not in deal_roles or not _deal_id(deal)
+                    or not deal_parts(deal, relation, subject, obj, f"{file}:{line}")):
+                yield csv_record("claims", file, line, header, row)
+                continue
         citation = Citation(document, locator, " ".join(quote.split()))
         circa = row[i_circa]
-        identity = (subject, relation, obj, date, start, end, quantity, row[i_key].strip() or None, None)
+        identity = (subject, relation, obj, date, start, end, quantity, row[i_key].strip() or None, deal)
         details = (bool(circa) and circa.strip().lower() in _TRUE, status, confidence, row[i_unit].strip() or None, None,
                    row[i_notes].strip() or None, _NO_ATTRIBUTES)
         # ClaimSet.add, inlined: this runs once per row of the largest files
@@ -135,6 +149,13 @@ def _iso(cell: str, known: dict[str, str | None | bool]) -> str | None | bool:
             value = False
     known[cell] = value
     return value
+
+
+@lru_cache(maxsize=1 << 16)
+def _deal_id(deal: str) -> bool:
+    from coopgraph.loaders.validate import DEAL_ID
+
+    return DEAL_ID.match(deal) is not None
 
 
 @lru_cache(maxsize=1 << 16)

@@ -26,7 +26,7 @@ _DOC_ID = re.compile(rf"^{_SLUG}$")
 _ENTITY_ID = re.compile(rf"^([a-z_]+):({_SLUG})$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_DEAL_ID = re.compile(rf"^deal:{_SLUG}$")
+DEAL_ID = re.compile(rf"^deal:{_SLUG}$")
 
 FIELDS = {
     "documents": {"id", "title", "date", "author", "publisher", "url", "kind"},
@@ -127,7 +127,7 @@ def validate_records(records: Iterable[RawRecord], schema: Schema, context: Data
                 lambda read, before=finished: progress(min(before + read, total), total, "claim rows"))
             try:
                 for record in claim_rows(path, schema, entity_types, documents, claims, DEFAULT_STATUS,
-                                         DEFAULT_CONFIDENCE, tick):
+                                         DEFAULT_CONFIDENCE, tick, deals.agrees):
                     _check_fields(record, issues)
                     yield record
             except ValidationError as exc:
@@ -182,6 +182,21 @@ class _Deals:
         self._fix(deal, f"{record.file}:{record.line}")
         self.declared[deal.id] = deal
         self.touched.add(deal.id)
+
+    def agrees(self, deal: str, relation: str, subject: str, obj: str, where: str) -> bool:
+        """Whether a claim (its deal, relation and ends) agrees with what is fixed of its deal; if so, fix
+        what it names first (as :meth:`check` does) and return True, else change nothing: the full checks
+        then say what disagrees."""
+        role = self.roles[relation]
+        party, item = (subject, obj) if role == "supplier" else (obj, subject)
+        parts = self.parts.get(deal, {})
+        if any(part in parts and parts[part][0] != value for part, value in ((role, party), ("item", item))):
+            return False
+        parts = self.parts.setdefault(deal, parts)
+        for part, value in ((role, party), ("item", item)):
+            parts.setdefault(part, (value, where))
+        self.touched.add(deal)
+        return True
 
     def check(self, claim: Claim, record: RawRecord, issues: _Collector) -> None:
         role = self.roles[claim.relation]
@@ -430,7 +445,7 @@ def _claim(record: RawRecord, schema: Schema, entity_types: dict[str, str], docu
     deal = _text(record, "deal", issues)
     if deal is not None:
         deal = normalise_deal_id(deal)
-        if not _DEAL_ID.match(deal):
+        if not DEAL_ID.match(deal):
             issues.add(record, "deal", f"deal id '{deal}' is not of the form deal:slug",
                        "e.g. deal:ru-cn-su-35-2015 (lower-case letters, digits, '.', '-', '_')")
         elif rel and not rel.deal_role:
@@ -456,7 +471,7 @@ def _deal(record: RawRecord, schema: Schema, entity_types: dict[str, str], issue
     deal_id = _text(record, "id", issues)
     if deal_id:
         deal_id = normalise_deal_id(deal_id)
-        if not _DEAL_ID.match(deal_id):
+        if not DEAL_ID.match(deal_id):
             issues.add(record, "id", f"deal id '{deal_id}' is not of the form deal:slug",
                        "e.g. deal:ru-cn-su-35-2015 (lower-case letters, digits, '.', '-', '_')")
     roles = schema.deal_relations

@@ -18,7 +18,7 @@ from coopgraph.loaders.validate import validate_records
 from .conftest import MINI
 
 HEADER = ["subject", "relation", "object", "date", "start", "end", "circa", "status", "confidence", "quantity",
-          "unit", "key", "notes", "document", "locator", "quote", "value_amount", "value_currency"]
+          "unit", "key", "notes", "document", "locator", "quote", "value_amount", "value_currency", "deal"]
 DOC = "ruritania-review-2021"
 
 # each column's pool: mostly plain values, some that need care, some that are wrong
@@ -41,13 +41,15 @@ POOLS = {
     "quote": ["Zenda builds the ZM-9.", "Zenda  builds\nthe ZM-9.", "Another line.", "", "Zenda builds the ZM-9."],
     "value_amount": ["", "", "", "", "2.5e9", "lots"],
     "value_currency": ["", "", "", "", "USD"],
+    # a deal: shared by rows that may or may not agree on its parts, without its prefix, or badly named
+    "deal": ["", "", "", "", "deal:zm-sale", "zm-sale", " deal:zm-sale ", "deal:falcon-2001", "deal:Bad Id", "deal:"],
 }
 
 
 # the values of each pool that are valid whatever else the row holds
 GOOD = {column: [v for v in pool if v not in {"firm:nope", "manufacture", "tech:nope", "2015-13", "c. 1999", "2004",
                                                "1997", "rumoured", "1.5", "high", "nan", "-3", "two", "no-such-doc",
-                                               "lots", "USD", "2.5e9"} and (v.strip() or column not in
+                                               "lots", "USD", "2.5e9", "deal:Bad Id", "deal:"} and (v.strip() or column not in
                                                ("subject", "relation", "object", "document", "locator", "quote"))]
         for column, pool in POOLS.items()}
 
@@ -95,6 +97,7 @@ def test_fast_lane_agrees_with_the_full_checks_on_random_rows(tmp_path, seed):
         assert sorted(fast) == sorted(full)
     else:
         assert list(fast.claims.items()) == list(full.claims.items())
+        assert fast.deals == full.deals
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -108,12 +111,15 @@ def test_fast_lane_builds_the_same_dataset_from_valid_rows(tmp_path, seed):
         row["subject"], row["relation"], row["object"] = rng.choice(triples)
         if row["start"] or row["end"]:
             row["date"] = ""
+        # a deal of its own for some transfers (shared deals are the random rows' test: they may disagree)
+        row["deal"] = rng.choice(["", f"deal:d{number}", f"d{number}"]) if row["relation"] in load_schema().deal_relations else ""
         rows.append(row)
     for _ in range(rng.randint(0, 10)):  # restatements: same claim, another citation
         rows.append({**rng.choice(rows), "locator": rng.choice(GOOD["locator"]), "quote": rng.choice(GOOD["quote"])})
     fast, full = both_lanes(write_claims(tmp_path / "claims.csv", rows))
     assert not isinstance(full, list), full
     assert list(fast.claims.items()) == list(full.claims.items())
+    assert fast.deals == full.deals
     assert len(fast.claims) >= 1
 
 
@@ -130,6 +136,22 @@ def test_fast_lane_gathers_restated_claims_and_keeps_every_field(tmp_path):
     assert first.citations[1].quote == "The ZM-9 is Zenda's."
     assert (second.start, second.end, second.circa, second.status, second.confidence, second.quantity,
             second.unit, second.key, second.notes) == ("1998", "2002", True, "contracted", 0.6, 1200, "engines", "k1", "batch")
+
+
+def test_rows_of_one_deal_must_agree_on_its_parts_in_both_lanes(tmp_path):
+    sale = {"subject": "firm:zenda-motors", "relation": "supplies", "object": "tech:zm-9-engine", "date": "1995",
+            "document": DOC, "locator": "p. 3", "quote": "Zenda sold ZM-9 engines to Freedonia.", "deal": "zm-sale"}
+    delivered = {**sale, "subject": "tech:zm-9-engine", "relation": "transferred_to", "object": "state:freedonia"}
+    fast, full = both_lanes(write_claims(tmp_path / "claims.csv", [sale, delivered]))
+    assert list(fast.claims.items()) == list(full.claims.items())
+    assert fast.deals == full.deals
+    assert {c.deal for c in fast.claims.values()} == {"deal:zm-sale"}
+    assert (fast.deals["deal:zm-sale"].supplier, fast.deals["deal:zm-sale"].recipient) == ("firm:zenda-motors", "state:freedonia")
+    # another supplier for the same deal: refused in both lanes, naming the row, the field and both parties
+    path = write_claims(tmp_path / "claims.csv", [sale, delivered, {**sale, "subject": "state:ruritania"}])
+    fast, full = both_lanes(path)
+    assert fast == full and len(fast) == 1
+    assert fast[0].startswith(f"{path}:4: field 'subject':") and "firm:zenda-motors" in fast[0] and "state:ruritania" in fast[0]
 
 
 def test_a_conflict_between_rows_names_both_lines(tmp_path):
