@@ -8,7 +8,8 @@ import click
 
 from coopgraph.cli.chain_text import chains_text, steps_text
 from coopgraph.cli.options import (
-    check_relations, check_selectors, check_types, filter_options, format_option, plot_option, store_option, type_option,
+    check_relations, check_selectors, check_types, filter_options, format_option, plot_option, progress_bar, quiet_option,
+    store_option, type_option,
 )
 from coopgraph.cli.output import output, short_citation, table
 from coopgraph.cli.stores import open_cli_store
@@ -144,12 +145,33 @@ def neighbours(entity, depth, cap, types, claim_filter, store_spec, fmt):
 @click.option("--k", type=click.IntRange(1), default=None, help="Betweenness from K sampled sources (for big graphs).")
 @type_option
 @filter_options
+@quiet_option
 @store_option
 @format_option
-def centrality(measure, top, flow_only, k, types, claim_filter, store_spec, fmt):
-    """Rank entities by centrality, on the whole graph or a time window (--from-date/--to-date)."""
-    output(centrality_query(open_cli_store(store_spec).graph(), measure, types=types, top=top,
-                            claim_filter=claim_filter, flow_only=flow_only, k=k), fmt)
+def centrality(measure, top, flow_only, k, types, claim_filter, quiet, store_spec, fmt):
+    """Rank entities by centrality, on the whole graph or a time window (--from-date/--to-date).
+
+    A measure over the whole graph reads every claim: on a store of a million claims
+    it takes minutes (betweenness from every source, hours: --k estimates it from K
+    sampled sources). On a terminal a progress bar on stderr says how far it is.
+    """
+    store = open_cli_store(store_spec)
+    with progress_bar("centrality", quiet) as progress:
+        if progress is not None:
+            progress(0, 1, "reading the store")
+        graph = store.graph()
+        if progress is not None:
+            progress(1, 1, "reading the store")
+            if measure == "betweenness" and k is None and graph.number_of_nodes() > BETWEENNESS_WARN_NODES:
+                click.echo(f"betweenness from every one of {graph.number_of_nodes():,} entities takes long; "
+                           "--k 100 estimates it from 100 sampled sources", err=True)
+        report = centrality_query(graph, measure, types=types, top=top, claim_filter=claim_filter, flow_only=flow_only,
+                                  k=k, progress=progress)
+    output(report, fmt)
+
+
+#: from how many entities on, whole betweenness is worth a word on the terminal
+BETWEENNESS_WARN_NODES = 20_000
 
 
 @click.command()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+import random
+from typing import Callable, Iterable
 
 import networkx as nx
 
@@ -16,7 +17,13 @@ from coopgraph.queries.selectors import select
 MEASURES = ("degree", "in-degree", "out-degree", "betweenness", "pagerank", "eigenvector")
 
 
-def entity_digraph(graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = None, flow_only: bool = False) -> nx.DiGraph:
+#: ``progress(done, total, stage)``, as the CLI's progress bar takes it
+Progress = Callable[[int, int, str], None]
+_TICK = 4096
+
+
+def entity_digraph(graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = None, flow_only: bool = False,
+                   progress: Progress | None = None) -> nx.DiGraph:
     """Collapse claims into a simple ``DiGraph``; an arc's ``weight`` is its number of claims.
 
     With ``flow_only`` only flow claims count, turned to their flow direction.
@@ -33,7 +40,10 @@ def entity_digraph(graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = No
     view = filtered_graph(graph, claim_filter)
     digraph = nx.DiGraph()
     digraph.add_nodes_from(view.nodes)
-    for u, v, data in view.edges(data=True):
+    total = graph.number_of_edges()
+    for done, (u, v, data) in enumerate(view.edges(data=True), start=1):
+        if progress is not None and done % _TICK == 0:
+            progress(done, total, "collapsing claims")
         role = data.get("deal_role")
         arcs = [(u, v)] if role is None else [
             (u, data["deal"]) if role == "supplier" else (data["deal"], v), (data["deal"], data["item"])]
@@ -44,6 +54,8 @@ def entity_digraph(graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = No
                 digraph[a][b]["weight"] += 1
             else:
                 digraph.add_edge(a, b, weight=1)
+    if progress is not None:
+        progress(total, total, "collapsing claims")
     return digraph
 
 
@@ -64,7 +76,7 @@ def fold_deals(scores: dict[str, float], graph: nx.MultiDiGraph) -> dict[str, fl
 
 def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterable[str] | None = None, top: int = 20,
                claim_filter: ClaimFilter | None = None, flow_only: bool = False, k: int | None = None,
-               seed: int = 0) -> Report:
+               seed: int = 0, progress: Progress | None = None) -> Report:
     """Rank entities by a centrality measure.
 
     Parameters
@@ -81,6 +93,9 @@ def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterab
         Use flow relations only, in flow direction.
     k : int, optional
         Betweenness from ``k`` sampled sources (seeded, so repeatable) instead of all.
+    progress : callable, optional
+        ``progress(done, total, stage)``: the claims collapsed, then (betweenness)
+        the sources searched; whole-graph measures of a million claims take minutes.
 
     Returns
     -------
@@ -107,8 +122,10 @@ def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterab
     """
     if measure not in MEASURES:
         raise QueryError(f"unknown measure '{measure}'; use one of {', '.join(MEASURES)}")
-    digraph = entity_digraph(graph, claim_filter, flow_only)
+    digraph = entity_digraph(graph, claim_filter, flow_only, progress)
     note = ""
+    if progress is not None and measure != "betweenness":  # one step: networkx says nothing on the way
+        progress(0, 1, f"computing {measure}")
     if measure == "degree":
         scores = nx.degree_centrality(digraph.to_undirected(as_view=True)) if len(digraph) > 1 else {n: 0.0 for n in digraph}
     elif measure == "in-degree":
@@ -119,9 +136,9 @@ def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterab
         target = digraph if flow_only else digraph.to_undirected(as_view=True)
         if k is not None and k < len(target):
             note = f"betweenness estimated from {k} sampled source nodes of {len(target)} (seed {seed})"
-            scores = nx.betweenness_centrality(target, k=k, seed=seed)
+            scores = betweenness(target, k=k, seed=seed, progress=progress)
         else:
-            scores = nx.betweenness_centrality(target)
+            scores = betweenness(target, progress=progress)
     elif measure == "pagerank":
         scores = nx.pagerank(digraph, weight="weight") if digraph.number_of_edges() else {n: 1 / max(len(digraph), 1) for n in digraph}
     else:
@@ -131,6 +148,8 @@ def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterab
         except nx.PowerIterationFailedConvergence:
             scores = nx.eigenvector_centrality_numpy(undirected, weight="weight")
             note = "eigenvector centrality solved directly (power iteration did not converge)"
+    if progress is not None and measure != "betweenness":
+        progress(1, 1, f"computing {measure}")
     scores = fold_deals(scores, graph)
     wanted = set(types) if types else None
     rows = [
@@ -149,6 +168,43 @@ def centrality(graph: nx.MultiDiGraph, measure: str = "degree", *, types: Iterab
     return Report(rows, notes=notes + ([note] if note else []),
                   document={"measure": measure, "rows": rows, "nodes": digraph.number_of_nodes(),
                             "arcs": digraph.number_of_edges(), "flow_only": flow_only, "note": note})
+
+
+def betweenness(graph: nx.Graph, k: int | None = None, seed: int = 0, progress: Progress | None = None) -> dict:
+    """``nx.betweenness_centrality(graph, k=k, seed=seed)``, source by source, saying how far it is.
+
+    The same sums in the same order as networkx's (its breadth-first search and
+    accumulation for each source, then its rescaling), so the same scores; a
+    networkx without those steps gives its own function's answer, without progress.
+
+    Examples
+    --------
+    >>> g = nx.karate_club_graph()
+    >>> betweenness(g) == nx.betweenness_centrality(g)
+    True
+    >>> betweenness(g, k=10, seed=3) == nx.betweenness_centrality(g, k=10, seed=3)
+    True
+    """
+    from networkx.algorithms.centrality import betweenness as steps
+
+    try:
+        search, accumulate, rescale = (steps._single_source_shortest_path_basic, steps._accumulate_basic, steps._rescale)
+    except AttributeError:  # pragma: no cover - another networkx
+        return nx.betweenness_centrality(graph, k=k, seed=seed)
+    if k == len(graph):
+        k = None
+    sources = list(graph) if k is None else random.Random(seed).sample(list(graph.nodes()), k)
+    scores = dict.fromkeys(graph, 0.0)
+    for done, source in enumerate(sources, start=1):
+        found, preds, sigma, _ = search(graph, source)
+        scores, _ = accumulate(scores, found, preds, sigma, source)
+        if progress is not None and (done % 64 == 0 or done == len(sources)):
+            progress(done, len(sources), "betweenness: sources searched")
+    try:
+        return rescale(scores, len(graph), normalized=True, directed=graph.is_directed(), endpoints=False,
+                       sampled_nodes=None if k is None else sources)
+    except TypeError:  # pragma: no cover - a networkx whose rescaling takes other arguments
+        return nx.betweenness_centrality(graph, k=k, seed=seed)
 
 
 def brokers(graph: nx.MultiDiGraph, sources: str | Iterable[str] | None = None, targets: str | Iterable[str] | None = None,

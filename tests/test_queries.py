@@ -301,3 +301,25 @@ def test_timeline_orders_and_counts():
     counts = timeline_counts(rows)
     assert {row["period"]: row["total"] for row in counts.rows} == {"1990": 2, "1995": 1, "2001": 1}
     assert [r["when"] for r in timeline(graph, "system:jet")] == ["1995", "2001-06"]
+
+
+def test_betweenness_says_how_far_it_is_and_gives_networkx_scores(bundled_store_file):
+    from coopgraph.graph.store import open_store
+    from coopgraph.queries.centrality import betweenness, entity_digraph
+
+    graph = open_store(bundled_store_file).graph()
+    undirected = entity_digraph(graph).to_undirected(as_view=True)
+    assert betweenness(undirected) == nx.betweenness_centrality(undirected)
+    assert betweenness(undirected, k=40, seed=4) == nx.betweenness_centrality(undirected, k=40, seed=4)
+    said = []
+    report = centrality(graph, "betweenness", k=100, progress=lambda done, total, stage: said.append((done, total, stage)))
+    assert report.rows == centrality(graph, "betweenness", k=100).rows
+    stages = list(dict.fromkeys(stage for _, _, stage in said))
+    assert stages == ["collapsing claims", "betweenness: sources searched"]
+    assert said[-1] == (100, 100, "betweenness: sources searched")
+    assert (graph.number_of_edges(), graph.number_of_edges(), "collapsing claims") in said
+    assert [done for done, _, stage in said if stage.startswith("betweenness")] == sorted(
+        done for done, _, stage in said if stage.startswith("betweenness"))
+    said.clear()
+    centrality(graph, "pagerank", progress=lambda *step: said.append(step))
+    assert said[-2:] == [(0, 1, "computing pagerank"), (1, 1, "computing pagerank")]
