@@ -71,7 +71,8 @@ def paths(graph: nx.MultiDiGraph, a: str, b: str, *, flow_only: bool = False,
         arrow = " — "
     if source not in simple or target not in simple:
         return _path_report([], empty)
-    found = shortest_paths(lambda nodes: {n: simple.adj[n] for n in nodes}, source, target, limit)
+    found = shortest_paths(lambda nodes: {n: simple.adj[n] for n in nodes}, source, target, limit,
+                           predecessors=(lambda nodes: {n: simple.pred[n] for n in nodes}) if simple.is_directed() else None)
     if flow_only:
         def hop(u: str, v: str) -> list[dict[str, Any]]:
             return [edge_claim_row(graph, e.subject, e.object, e.claim, e.data) for e in flow.successors(u)[v]]
@@ -190,7 +191,7 @@ class _PartLinks:
 
 
 def shortest_paths(neighbours: Callable[[list[str]], Mapping[str, Iterable[str]]], source: str, target: str,
-                   limit: int) -> list[list[str]]:
+                   limit: int, predecessors: Callable[[list[str]], Mapping[str, Iterable[str]]] | None = None) -> list[list[str]]:
     """The first ``limit`` shortest paths from ``source`` to ``target``, in the order of their nodes' ids.
 
     A breadth-first search from both ends, one level at a time from the side with
@@ -198,7 +199,8 @@ def shortest_paths(neighbours: Callable[[list[str]], Mapping[str, Iterable[str]]
     complete for every node asked about) only for the nodes it expands; the levels
     then give every node on a shortest path, and the paths are listed from them in
     order, without listing the others. Neither the answer nor its order depends on
-    the order of the neighbours.
+    the order of the neighbours. In a directed graph, ``neighbours`` gives the
+    successors and ``predecessors`` the predecessors, which the target's side follows.
 
     Examples
     --------
@@ -207,15 +209,15 @@ def shortest_paths(neighbours: Callable[[list[str]], Mapping[str, Iterable[str]]
     [['a', 'b', 'z'], ['a', 'c', 'z']]
     >>> shortest_paths(lambda nodes: {n: g.adj[n] for n in nodes}, "a", "z", 1)
     [['a', 'b', 'z']]
+    >>> d = nx.DiGraph([("a", "b"), ("b", "z"), ("z", "c"), ("c", "a")])
+    >>> shortest_paths(lambda nodes: {n: d.succ[n] for n in nodes}, "a", "z", 5, lambda nodes: {n: d.pred[n] for n in nodes})
+    [['a', 'b', 'z']]
     """
     if source == target:
         return [[source]]
-    adj: dict[str, Iterable[str]] = {}
-
-    def expand(nodes: list[str]) -> None:
-        missing = [n for n in nodes if n not in adj]
-        if missing:
-            adj.update(neighbours(missing))
+    succ_of: dict[str, Iterable[str]] = {}
+    pred_of: dict[str, Iterable[str]] = succ_of if predecessors is None else {}
+    sides = ((succ_of, neighbours), (pred_of, predecessors or neighbours))
 
     dist = ({source: 0}, {target: 0})
     levels: tuple[list[list[str]], list[list[str]]] = ([[source]], [[target]])
@@ -226,7 +228,10 @@ def shortest_paths(neighbours: Callable[[list[str]], Mapping[str, Iterable[str]]
         frontier = levels[side][-1]
         if not frontier:
             return []
-        expand(frontier)
+        adj, read = sides[side]
+        missing = [n for n in frontier if n not in adj]
+        if missing:
+            adj.update(read(missing))
         depth = len(levels[side])
         nxt = []
         for u in frontier:
@@ -248,14 +253,14 @@ def shortest_paths(neighbours: Callable[[list[str]], Mapping[str, Iterable[str]]
     for i in range(m - 1, -1, -1):
         on_path[i] = set()
         for u in levels[0][i]:
-            ahead = [w for w in adj[u] if w in on_path[i + 1]]
+            ahead = [w for w in succ_of[u] if w in on_path[i + 1]]
             if ahead:
                 on_path[i].add(u)
                 succ[u] = ahead
     for i in range(m, length):
         on_path[i + 1] = set()
         for w in levels[1][length - i - 1]:
-            behind = [u for u in adj[w] if u in on_path[i]]
+            behind = [u for u in pred_of[w] if u in on_path[i]]
             if behind:
                 on_path[i + 1].add(w)
                 for u in behind:

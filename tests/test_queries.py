@@ -323,3 +323,25 @@ def test_betweenness_says_how_far_it_is_and_gives_networkx_scores(bundled_store_
     said.clear()
     centrality(graph, "pagerank", progress=lambda *step: said.append(step))
     assert said[-2:] == [(0, 1, "computing pagerank"), (1, 1, "computing pagerank")]
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_shortest_paths_from_both_ends_are_networkx_shortest_paths_in_id_order(directed):
+    import random
+
+    from coopgraph.queries.paths import shortest_paths
+
+    for seed in range(300):
+        rng = random.Random(seed)
+        n = rng.randint(2, 40)
+        graph = nx.gnm_random_graph(n, rng.randint(1, 4 * n), seed=seed, directed=directed)
+        graph = nx.relabel_nodes(graph, {i: f"n{i:02d}" for i in graph})
+        source, target = rng.sample(sorted(graph), 2)
+        try:
+            want = sorted(nx.all_shortest_paths(graph, source, target))
+        except nx.NetworkXNoPath:
+            want = []
+        successors = (lambda nodes: {x: list(graph.adj[x])[::-1] for x in nodes})  # order must not matter
+        predecessors = (lambda nodes: {x: graph.pred[x] for x in nodes}) if directed else None
+        for limit in (1, 3, 1000):
+            assert shortest_paths(successors, source, target, limit, predecessors) == want[:limit], (seed, limit)
