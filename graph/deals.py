@@ -120,6 +120,23 @@ def deal_item(role: str, subject: str, obj: str) -> str:
     return obj if role == "supplier" else subject
 
 
+def routed_links(u: str, v: str, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The links a claim (edge ``u -> v``) makes when each deal is a node of its own: ``u -> v`` itself,
+    or, for a deal claim, its party to the deal (supplier -> deal, deal -> recipient) and the deal to
+    its item, so that two deals of one item meet only at the item.
+
+    >>> routed_links("firm:a", "system:x", {"deal_role": "supplier", "deal": "deal:d", "item": "system:x"})
+    [('firm:a', 'deal:d'), ('deal:d', 'system:x')]
+    >>> routed_links("firm:a", "firm:b", {})
+    [('firm:a', 'firm:b')]
+    """
+    role = data.get("deal_role")
+    if role is None:
+        return [(u, v)]
+    deal = data["deal"]
+    return [(u, deal) if role == "supplier" else (deal, v), (deal, data["item"])]
+
+
 def deal_party(role: str, subject: str, obj: str) -> str:
     """The party of a deal claim: the supplier (subject) or the recipient (object)."""
     return subject if role == "supplier" else obj

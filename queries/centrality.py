@@ -7,6 +7,7 @@ from typing import Callable, Iterable
 
 import networkx as nx
 
+from coopgraph.graph.deals import routed_links
 from coopgraph.graph.errors import QueryError
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.filters import ClaimFilter, filtered_graph
@@ -44,10 +45,7 @@ def entity_digraph(graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = No
     for done, (u, v, data) in enumerate(view.edges(data=True), start=1):
         if progress is not None and done % _TICK == 0:
             progress(done, total, "collapsing claims")
-        role = data.get("deal_role")
-        arcs = [(u, v)] if role is None else [
-            (u, data["deal"]) if role == "supplier" else (data["deal"], v), (data["deal"], data["item"])]
-        for a, b in arcs:
+        for a, b in routed_links(u, v, data):
             if a == b:
                 continue
             if digraph.has_edge(a, b):

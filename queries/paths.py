@@ -6,7 +6,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
-from coopgraph.graph.deals import DEAL_PREFIX
+from coopgraph.graph.deals import DEAL_PREFIX, routed_links
 from coopgraph.graph.errors import NotFoundError
 from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter, Cut, filtered_graph
@@ -166,14 +166,9 @@ class _PartLinks:
                 self.claims_seen.add(key)
                 if self.claim_filter is not None and not self.claim_filter.keeps(data, documents):
                     continue
-                role = data.get("deal_role")
-                if role is None:
-                    pairs = [(u, v)]
-                else:
-                    deal = data["deal"]
-                    self.deal_items[deal] = data["item"]
-                    pairs = [(u, deal) if role == "supplier" else (deal, v), (deal, data["item"])]
-                for x, y in pairs:
+                if data.get("deal_role") is not None:
+                    self.deal_items[data["deal"]] = data["item"]
+                for x, y in routed_links(u, v, data):
                     if x == y:
                         continue
                     self.adj.setdefault(x, set()).add(y)
@@ -314,10 +309,7 @@ def _deal_routed(view: nx.MultiDiGraph) -> tuple[nx.Graph, dict[frozenset, list[
     simple.add_nodes_from(view.nodes)
     hop_claims: dict[frozenset, list[tuple]] = {}
     for u, v, key, data in view.edges(keys=True, data=True):
-        role = data.get("deal_role")
-        links = [(u, v)] if role is None else [
-            (u, data["deal"]) if role == "supplier" else (data["deal"], v), (data["deal"], data["item"])]
-        for x, y in links:
+        for x, y in routed_links(u, v, data):
             if x == y:
                 continue
             simple.add_edge(x, y)
