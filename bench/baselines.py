@@ -266,21 +266,21 @@ class Flow:
     def _member_states(self) -> dict[str, set[str]]:
         g, ownership = self.g, self.rel.ownership
         belongs: dict[str, set[str]] = {}
-        queue: deque[str] = deque()
         for node, d in g.nodes(data=True):
             roots = ({node} if d["type"] == "state" else set()) | ({d["country"]} if d["country"] else set())
             if roots:
                 belongs[node] = roots
-                queue.append(node)
-        while queue:
-            node = queue.popleft()
-            mine = belongs[node]
-            for child, _, relation in g.in_edges(node, data="relation"):
-                if relation in ownership:
-                    have = belongs.setdefault(child, set())
-                    if not mine <= have:
-                        have |= mine
-                        queue.append(child)
+        # down the ownership relations, owners first (a ring of owners as one): one union per relation
+        owners = nx.DiGraph((owner, child) for child, owner, relation in g.edges(data="relation") if relation in ownership)
+        rings = nx.condensation(owners)
+        ring_states: dict[int, set[str]] = {}
+        for ring in nx.topological_sort(rings):
+            members = rings.nodes[ring]["members"]
+            states = set().union(*(belongs.get(n, ()) for n in members), *(ring_states[r] for r in rings.predecessors(ring)))
+            ring_states[ring] = states
+            if states:
+                for n in members:
+                    belongs[n] = set(states)
         made: dict[str, set[str]] = {}
         for maker, item, relation in g.edges(data="relation"):
             if relation in self.rel.origin and relation not in self.rel.role and maker in belongs \

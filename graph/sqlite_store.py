@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from coopgraph.graph.bulk import paused_gc
+from coopgraph.graph.bulk import add_multi_edges, paused_gc
 from coopgraph.graph.errors import DamagedStoreError, NotAStoreError, StoreBusyError, StoreError, describe_fault
 from coopgraph.graph.model import Citation, Claim, Dataset, Deal, Document, Entity, Value
 from coopgraph.graph.store import Store
@@ -653,7 +653,7 @@ class SQLiteStore(Store):
         for claim, document, locator, quote in self._query(
                 "SELECT claim_id, document, locator, quote FROM citations ORDER BY claim_id, seq"):
             citations.setdefault(claim, []).append({"document": document, "locator": locator, "quote": quote})
-        graph.add_edges_from(_graph_edge(row, flows, citations) for row in self._query(_CLAIM_SELECT + " ORDER BY id"))
+        add_multi_edges(graph, (_graph_edge(row, flows, citations) for row in self._query(_CLAIM_SELECT + " ORDER BY id")))
         attach_deals(graph, schema.deal_relations, self._deals())
         return graph
 
@@ -774,7 +774,7 @@ class SQLiteStore(Store):
                     "SELECT claim_id, document, locator, quote FROM citations "
                     "WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, seq", (json.dumps(claim_ids),)):
                 citations.setdefault(claim, []).append({"document": document, "locator": locator, "quote": quote})
-        graph.add_edges_from(_graph_edge(rows[cid], flows, citations) for cid in claim_ids)
+        add_multi_edges(graph, (_graph_edge(rows[cid], flows, citations) for cid in claim_ids))
         # each deal claim's deal, role and item, as attach_deals gives them; not the deals' summaries
         # (graph.graph["deals"]): a summary needs every claim of its deal, which this part may not hold
         roles = schema.deal_relations

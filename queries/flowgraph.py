@@ -37,7 +37,7 @@ much-traded item between the same two countries would repeat it
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
@@ -166,10 +166,10 @@ class FlowGraph:
             record = self.deals.get(deal)
             if record is not None:
                 self._deals_of_item.setdefault(record["item"], []).append(deal)
-        self._belongs: dict[str, frozenset[str]] = member_states(graph, self.schema) if delivered else {}
+        self._belongs = member_states(graph, self.schema) if delivered else MemberStates({}, [])
         self._state: dict[str, str | None] = {}
         self._by_party_state: dict[tuple[str, str], tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
-        self._near_by_state: dict[tuple, dict[str, Any]] = {}
+        self._near_by_state: dict[tuple, Any] = {}
         self._succ: dict[str, dict[str, list[Evidence]]] = {}
         self._pred: dict[str, dict[str, list[Evidence]]] = {}
 
@@ -203,27 +203,49 @@ class FlowGraph:
             index = self._by_party_state[key] = (by_party, by_state)
         return index
 
-    def _near_by_state_of(self, item: str, direction: str) -> dict[str, list[str]]:
-        """The entities the item's own arcs reach (``out``) or come from (``in``), by each state they belong to."""
-        key = (item, direction)
-        index = self._near_by_state.get(key)
-        if index is None:
-            index = self._near_by_state[key] = {}
+    def _near_in_state(self, item: str, direction: str, state: str) -> list[str]:
+        """The entities (not deals) of ``state`` that the item's own arcs reach (``out``) or come from (``in``),
+        in the order of those arcs; worked out once per item, direction and state.
+
+        Only the states a report meets are worked out: an entity can belong to many states (through
+        ownership, and the items its makers make), and indexing a much-used item's arcs by every state
+        of every node they reach would cost more than the look-ups it saves.
+        """
+        key = (item, direction, state)
+        found = self._near_by_state.get(key)
+        if found is None:
+            bit = self._belongs.bits((state,))
+            found = self._near_by_state[key] = [node for node, mask in self._arc_masks(item, direction) if mask & bit]
+        return found
+
+    def _arc_masks(self, item: str, direction: str) -> list[tuple[str, int]]:
+        """The entities (not deals) of the item's own arcs (``out`` or ``in``) that belong to some state, in
+        the order of those arcs, each with its states' mask (:class:`MemberStates`)."""
+        key = (item, direction, "masks")
+        found = self._near_by_state.get(key)
+        if found is None:
+            mask_of = self._belongs.mask
             arcs = (self._own_succ if direction == "out" else self._own_pred).get(item, {})
-            for node in arcs:
-                if not node.startswith(DEAL_PREFIX):
-                    for state in self._belongs.get(node, ()):
-                        index.setdefault(state, []).append(node)
-            self._near_by_state[(item, direction, "order")] = {node: i for i, node in enumerate(arcs)}
-        return index
+            found = self._near_by_state[key] = [(node, mask) for node in arcs
+                                                if (mask := mask_of(node)) and not node.startswith(DEAL_PREFIX)]
+        return found
+
+    def _arc_order(self, item: str, direction: str) -> dict[str, int]:
+        """Each node of the item's own arcs (``out`` or ``in``) by its place among them."""
+        key = (item, direction, None)
+        order = self._near_by_state.get(key)
+        if order is None:
+            arcs = (self._own_succ if direction == "out" else self._own_pred).get(item, {})
+            order = self._near_by_state[key] = {node: i for i, node in enumerate(arcs)}
+        return order
 
     def _arcs_on_side(self, arcs: dict[str, list[Evidence]], parties: set[str],
                       states: set[str]) -> Iterator[tuple[str, list[Evidence]]]:
         """The ``arcs`` (node -> evidence), in their order, whose node is one of ``parties`` or an entity
         (not a deal) of one of their ``states``."""
-        belongs = self._belongs
+        mask_of, wanted = self._belongs.mask, self._belongs.bits(states)
         for node, evidence in arcs.items():
-            if node in parties or (not states.isdisjoint(belongs.get(node, ())) and not node.startswith(DEAL_PREFIX)):
+            if node in parties or (mask_of(node) & wanted and not node.startswith(DEAL_PREFIX)):
                 yield node, evidence
 
     def successors(self, node: str) -> dict[str, list[Evidence]]:
@@ -241,14 +263,13 @@ class FlowGraph:
                 states = self._party_states(recipients)
                 if len(self._deals_of_item[item]) == 1:  # the item's only deal: look at its arcs directly
                     joined.update(self._arcs_on_side(item_out, recipients, states))
-                else:  # a much-sold item: its arcs by state, worked out once for all its deals
-                    nearby = self._near_by_state_of(item, "out")
-                    found_lists = [nearby[state] for state in states if state in nearby]
+                else:  # a much-sold item: its arcs in each state, worked out once for all its deals
+                    found_lists = [near for state in states if (near := self._near_in_state(item, "out", state))]
                     extra = [nxt for nxt in recipients if nxt in item_out]
                     if len(found_lists) == 1 and not extra:
                         chosen: Iterable[str] = found_lists[0]
                     else:  # in the item's own order, whatever order the sets came in
-                        order = self._near_by_state[(item, "out", "order")]
+                        order = self._arc_order(item, "out")
                         chosen = sorted({n for found_list in found_lists for n in found_list} | set(extra), key=order.__getitem__)
                     for nxt in chosen:
                         joined[nxt] = item_out[nxt]
@@ -298,9 +319,8 @@ class FlowGraph:
                 if len(self._deals_of_item[item]) == 1:  # the item's only deal: look at its arcs directly
                     joined.update(self._arcs_on_side(item_in, suppliers, states))
                 else:
-                    nearby = self._near_by_state_of(item, "in")
                     for state in states:
-                        for before in nearby.get(state, ()):
+                        for before in self._near_in_state(item, "in", state):
                             joined[before] = item_in[before]
                     for before in suppliers & item_in.keys():
                         joined[before] = item_in[before]
@@ -377,6 +397,7 @@ class FlowGraph:
         """
         dist = {t: 0 for t in targets}
         frontier = list(targets)
+        done: dict[tuple[str, str], int] = {}
         for depth in range(1, max_hops + 1):
             if depth == max_hops and starts is not None:
                 last = set(frontier)
@@ -386,8 +407,8 @@ class FlowGraph:
                 break
             nxt = []
             for node in frontier:
-                # the node's own arcs and the joined ones, without merging their evidence: only the ends count here
-                for arcs in (self._own_pred.get(node, ()), self._joined_into(node)):
+                # the node's own arcs and the joined ones, without their evidence: only the ends count here
+                for arcs in (self._own_pred.get(node, ()), self._joined_ends_into(node, done)):
                     for before in arcs:
                         if before in dist:
                             continue
@@ -398,6 +419,46 @@ class FlowGraph:
             if not frontier:
                 break
         return dist
+
+    def _joined_ends_into(self, node: str, done: dict[tuple[str, str], int]) -> Iterator[str]:
+        """The nodes :meth:`_joined_into` gives ``node`` arcs from, for a breadth-first walk back.
+
+        Every deal of an item on one state's side is joined alike, so the walk goes through
+        the deals (or the item's inputs) of an item and a state once, at its nearest node:
+        ``done`` holds, per item and side, the mask of the states gone through. A much-sold
+        item's deals would otherwise be gone through again from every node its arcs reach
+        in each of that node's states.
+        """
+        belongs = self._belongs
+        if node.startswith(DEAL_PREFIX):
+            suppliers = self.suppliers_of.get(node)
+            item = self.deals[node]["item"] if suppliers and node in self.deals and node in self.recipients_of else None
+            if item is None:
+                return
+            item_in = self._own_pred.get(item, {})
+            states = self._party_states(suppliers)
+            if len(self._deals_of_item[item]) == 1:
+                yield from (before for before, _ in self._arcs_on_side(item_in, suppliers, states))
+                return
+            key = (item, "in")
+            new = belongs.bits(states) & ~done.get(key, 0)
+            if new:
+                done[key] = done.get(key, 0) | new
+                yield from (before for before, mask in self._arc_masks(item, "in") if mask & new)
+            yield from suppliers & item_in.keys()
+        elif self._deals_of_item:
+            mine = belongs.mask(node)
+            for item in self._own_pred.get(node, {}):
+                if item not in self._deals_of_item:
+                    continue
+                by_party, by_state = self._deals_by_party(item, "recipients")
+                key = (item, "recipients")
+                new = mine & ~done.get(key, 0)
+                if new:
+                    done[key] = done.get(key, 0) | new
+                    for state in belongs.states(new):
+                        yield from by_state.get(state, ())
+                yield from by_party.get(node, ())  # the node is a recipient itself
 
     def to_digraph(self) -> nx.DiGraph:
         """The flow arcs as a simple ``DiGraph`` (for dominators, reachability)."""
@@ -468,14 +529,77 @@ def _deal_groups(deals: dict[str, dict[str, Any]]) -> tuple[dict[str, str], dict
     return dict(sorted(group_of.items())), groups
 
 
-def member_states(graph: nx.MultiDiGraph, schema: Schema) -> dict[str, frozenset[str]]:
+class MemberStates(Mapping):
+    """Each entity's states (entity id -> frozenset of state ids), held as bit masks over the states.
+
+    An entity can belong to many states (through ownership, and through the items
+    its makers make); as masks, the states of a million entities take a few bytes
+    each, and "is this entity on that state's side" is one ``&``. The frozenset of
+    a mask is made when it is first asked for and shared by every entity with it.
+
+    >>> states = MemberStates({"firm:f": 0b01, "firm:g": 0b11}, ["state:r", "state:c"])
+    >>> sorted(states["firm:g"]), states.get("firm:h", ()), bool(states.mask("firm:f") & states.bits(["state:c"]))
+    (['state:c', 'state:r'], (), False)
+    """
+
+    __slots__ = ("_masks", "_names", "_bits", "_decoded")
+
+    def __init__(self, masks: dict[str, int], names: list[str]) -> None:
+        self._masks, self._names = masks, names
+        self._bits = {name: 1 << i for i, name in enumerate(names)}
+        self._decoded: dict[int, frozenset[str]] = {}
+
+    def __getitem__(self, node: str) -> frozenset[str]:
+        return self.states(self._masks[node])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._masks)
+
+    def __len__(self) -> int:
+        return len(self._masks)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._masks
+
+    def get(self, node: str, default: Any = None) -> Any:
+        mask = self._masks.get(node)
+        return default if mask is None else self.states(mask)
+
+    def mask(self, node: str) -> int:
+        """The entity's states as a mask (0 for none)."""
+        return self._masks.get(node, 0)
+
+    def bits(self, states: Iterable[str]) -> int:
+        """The mask of ``states`` (a state no entity belongs to has no bit)."""
+        found = 0
+        for state in states:
+            found |= self._bits.get(state, 0)
+        return found
+
+    def states(self, mask: int) -> frozenset[str]:
+        """The states of a mask."""
+        found = self._decoded.get(mask)
+        if found is None:
+            digits = bin(mask)[:1:-1]  # lowest bit first
+            names = self._names
+            members = []
+            at = digits.find("1")
+            while at >= 0:
+                members.append(names[at])
+                at = digits.find("1", at + 1)
+            found = self._decoded[mask] = frozenset(members)
+        return found
+
+
+def member_states(graph: nx.MultiDiGraph, schema: Schema) -> MemberStates:
     """Each entity's states, worked out once for the whole graph (and kept with it).
 
     An entity belongs to a state as :func:`~coopgraph.queries.selectors.country_members`
     says: the state itself, what names it as ``country``, what belongs to those
     through the schema's ownership relations, and the items they make or develop
     (an origin claim that is not part of a deal). One pass over the graph instead
-    of one per state.
+    of one per state, and one over the ownership relations, owners before what they
+    own (a ring of owners shares its states).
 
     Examples
     --------
@@ -501,27 +625,39 @@ def member_states(graph: nx.MultiDiGraph, schema: Schema) -> dict[str, frozenset
             owned.setdefault(v, []).append(u)
         elif rel in origin and not data.get("deal_role") and node_type.get(v) in ITEM_TYPES:
             made.append((u, v))
-    belongs: dict[str, set[str]] = {}
-    queue: deque[str] = deque()
+    states: dict[str, int] = {}  # state id -> its bit
+    masks: dict[str, int] = {}  # entity -> the states it is a root of: itself, its country
     for node, data in graph.nodes(data=True):
-        roots = ({node} if data.get("type") == "state" else set()) | ({data["country"]} if data.get("country") else set())
-        if roots:
-            belongs[node] = roots
-            queue.append(node)
-    while queue:  # down the ownership relations: what belongs to a member is a member
-        node = queue.popleft()
-        mine = belongs[node]
-        for child in owned.get(node, ()):
-            have = belongs.setdefault(child, set())
-            if not mine <= have:
-                have |= mine
-                queue.append(child)
-    products: dict[str, set[str]] = {}
+        mask = 0
+        for root in ((node,) if data.get("type") == "state" else ()) + ((data["country"],) if data.get("country") else ()):
+            mask |= states.setdefault(root, 1 << len(states))
+        if mask:
+            masks[node] = mask
+    # down the ownership relations (what belongs to a member is a member), each ring of owners taken
+    # as one, owners first: one union per relation, where handing each new state down one at a
+    # time walked some entities thousands of times (50 s at a million generated claims)
+    owners = nx.DiGraph()
+    owners.add_edges_from((owner, child) for owner, children in owned.items() for child in children)
+    rings = nx.condensation(owners)
+    ring_mask: dict[int, int] = {}
+    for ring in nx.topological_sort(rings):
+        members = rings.nodes[ring]["members"]
+        mask = 0
+        for node in members:
+            mask |= masks.get(node, 0)
+        for above in rings.predecessors(ring):
+            mask |= ring_mask[above]
+        ring_mask[ring] = mask
+        if mask:
+            for node in members:
+                masks[node] = mask
+    products: dict[str, int] = {}  # the items, with their makers' states (not handed further down)
     for maker, item in made:
-        if maker in belongs:
-            products.setdefault(item, set()).update(belongs[maker])
-    for item, found in products.items():
-        belongs.setdefault(item, set()).update(found)
-    result = {node: frozenset(found) for node, found in belongs.items()}
+        mask = masks.get(maker)
+        if mask:
+            products[item] = products.get(item, 0) | mask
+    for item, mask in products.items():
+        masks[item] = masks.get(item, 0) | mask
+    result = MemberStates(masks, list(states))
     graph.graph["_member_states"] = result
     return result

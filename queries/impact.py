@@ -17,7 +17,8 @@ from coopgraph.queries.selectors import resolve_node, select
 
 
 def reachable(flow: FlowGraph, ends: ChainEnds, max_hops: int,
-              passable: Callable[[str], bool] | None = None) -> dict[str, dict[str, Any]]:
+              passable: Callable[[str], bool] | None = None,
+              near: dict[str, int] | None = None) -> dict[str, dict[str, Any]]:
     """Goals reached by a time-respecting flow chain of at most ``max_hops``.
 
     Earliest-arrival labels are relaxed hop by hop (a node's label is the
@@ -27,6 +28,13 @@ def reachable(flow: FlowGraph, ends: ChainEnds, max_hops: int,
     which ``passable`` is true. A state standing in for its armed forces is
     reached only by a delivery, and counts for each of them.
 
+    ``near`` (each node's fewest arcs to a goal, as :meth:`FlowGraph.distances_to`
+    gives them for the same ``passable``, or any lower bound of that) lets the
+    passes skip a node too far from every goal for the hops left. The answer is
+    the same: a label set there spreads only to nodes that are, in turn, too far
+    for the passes left, and it cannot hold back a label that could still reach a
+    goal, since such a label arrives in an earlier pass.
+
     Returns ``{target: {"arrival": date or None, "suppliers": set of last-hop nodes}}``.
     """
     # a deal reached through its item's inputs, not from a supplier, goes on to its recipients only
@@ -35,13 +43,15 @@ def reachable(flow: FlowGraph, ends: ChainEnds, max_hops: int,
     suppliers: dict[str, set[str]] = {}
     reached: dict[str, dt.date | None] = {}
     frontier = dict(best)
-    for _ in range(max_hops):
+    for hop in range(1, max_hops + 1):
         updates: dict[Any, dt.date | None] = {}
         for key, time in frontier.items():
             node, only = (key[0], flow.recipients_of.get(key[0], set())) if isinstance(key, tuple) else (key, None)
             for nxt, evidence in flow.successors(node).items():
                 if only is not None and nxt not in only:
                     continue
+                if near is not None and near.get(nxt, max_hops + 1) > max_hops - hop:
+                    continue  # no goal within the hops left from there
                 usable = [e for e in evidence if not e.dated or time is None or e.latest >= time]
                 if not usable:
                     continue
@@ -126,8 +136,10 @@ def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterabl
 
     ends = chain_ends(graph, flow_before, source_set, target_set, schema)
     ends_after = ChainEnds(ends.starts - removed_deals, ends.goals - removed_deals, ends.stand_ins)
-    before = reachable(flow_before, ends, max_hops, passable)
-    after = reachable(flow_after, ends_after, max_hops, passable)
+    # one bound for both searches: taking entities out only lengthens the ways to a goal
+    near = flow_before.distances_to(ends.goals, max_hops, lambda n: n not in ends.goals and passable(n), starts=ends.starts)
+    before = reachable(flow_before, ends, max_hops, passable, near)
+    after = reachable(flow_after, ends_after, max_hops, passable, near)
     rows = []
     for target in sorted(t for t in before if t in graph):
         survived = after.get(target)

@@ -156,3 +156,111 @@ def test_generated_chains_are_every_allowed_path(generated_graph, source, target
     expected = every_chain(generated_graph, source, target, hops)
     assert expected, "the question should have answers on the generated data"
     assert answers(result) == expected
+
+
+@pytest.mark.parametrize("which, source, target, removed, hops", [
+    ("bundled_graph", "country:Russia", "org:PLA", [], 4),
+    ("bundled_graph", "country:Russia", "country:China", ["system:su-27"], 3),
+    ("generated_graph", "firm:firm-3", "service:armed-service-1", [], 3),
+    ("generated_graph", "firm:firm-1", "type:armed_service", ["firm:firm-2"], 4),
+    ("generated_graph", "state:state-2", "type:program", [], 4),
+])
+def test_impact_search_pruned_by_distance_reaches_what_the_full_search_reaches(which, source, target, removed, hops, request):
+    from coopgraph.queries.impact import reachable
+
+    graph = request.getfixturevalue(which)
+    schema = load_schema()
+    flow = FlowGraph(graph, removed=set(removed), schema=schema)
+    ends = chain_ends(graph, flow, select(graph, source, schema) - set(removed),
+                      select(graph, target, schema) - set(removed), schema)
+
+    def passable(node: str) -> bool:
+        return flow.info(node).get("type") not in OPAQUE_TYPES
+
+    near = flow.distances_to(ends.goals, hops, lambda n: n not in ends.goals and passable(n), starts=ends.starts)
+    full = reachable(flow, ends, hops, passable)
+    assert full, "the question should reach some goal"
+    assert reachable(flow, ends, hops, passable, near) == full
+
+
+@pytest.mark.parametrize("which, target, hops", [
+    ("bundled_graph", "org:PLA", 4),
+    ("bundled_graph", "country:China", 3),
+    ("generated_graph", "type:armed_service", 4),
+    ("generated_graph", "program:program-4", 4),
+])
+def test_distances_back_from_the_goals_are_breadth_first_over_every_arc(which, target, hops, request):
+    graph = request.getfixturevalue(which)
+    schema = load_schema()
+    flow = FlowGraph(graph, schema=schema)
+    goals = select(graph, target, schema)
+
+    def passable(node: str) -> bool:
+        return node not in goals and (node.startswith(DEAL_PREFIX) or graph.nodes[node].get("type") not in OPAQUE_TYPES)
+
+    expected = {goal: 0 for goal in goals}
+    frontier = sorted(goals)
+    for depth in range(1, hops + 1):
+        reached = [before for node in frontier for before in flow.predecessors(node) if before not in expected]
+        expected.update((before, depth) for before in reached)
+        frontier = sorted({before for before in reached if passable(before)})
+    got = flow.distances_to(goals, hops, passable)
+    assert len(got) > 2 * len(goals)
+    assert any(node.startswith(DEAL_PREFIX) for node in got)
+    assert got == expected
+
+
+def states_by_definition(graph, node: str, schema) -> set[str]:
+    """The roots (itself if a state, its country) of the entity and of everything above it through ownership."""
+    ownership = set(schema.ownership_relations)
+    found, seen, todo = set(), {node}, [node]
+    while todo:
+        current = todo.pop()
+        data = graph.nodes[current]
+        found |= ({current} if data.get("type") == "state" else set()) | ({data["country"]} if data.get("country") else set())
+        for _, owner, rel in graph.out_edges(current, data="type"):
+            if rel in ownership and owner not in seen:
+                seen.add(owner)
+                todo.append(owner)
+    return found
+
+
+def test_member_states_follow_rings_of_owners_and_stop_at_products():
+    import networkx as nx
+    from coopgraph.queries.flowgraph import member_states
+
+    g = nx.MultiDiGraph()
+    for node, etype, country in [("state:r", "state", None), ("state:c", "state", None), ("firm:a", "firm", "state:r"),
+                                 ("firm:b", "firm", "state:c"), ("firm:sub", "firm", None), ("tech:t", "technology", None),
+                                 ("firm:t-owned", "firm", None)]:
+        g.add_node(node, type=etype, **({"country": country} if country else {}))
+    _ = g.add_edge("firm:a", "firm:b", type="subsidiary_of")  # a ring: each owns the other
+    _ = g.add_edge("firm:b", "firm:a", type="subsidiary_of")
+    _ = g.add_edge("firm:sub", "firm:b", type="subsidiary_of")
+    _ = g.add_edge("firm:sub", "tech:t", type="manufactures")
+    _ = g.add_edge("firm:t-owned", "tech:t", type="part_of")  # a product's states are not handed down
+    states = member_states(g, load_schema())
+    assert states["firm:a"] == states["firm:b"] == states["firm:sub"] == {"state:r", "state:c"}
+    assert states["tech:t"] == {"state:r", "state:c"}
+    assert "firm:t-owned" not in states and states.get("firm:t-owned", ()) == ()
+
+
+@pytest.mark.parametrize("which", ["bundled_graph", "generated_graph"])
+def test_member_states_are_the_states_above_each_entity(which, request):
+    from coopgraph.queries.flowgraph import member_states
+    from coopgraph.queries.selectors import ITEM_TYPES
+
+    graph = request.getfixturevalue(which)
+    schema = load_schema()
+    expected = {}
+    for node in graph:
+        found = states_by_definition(graph, node, schema)
+        if graph.nodes[node].get("type") in ITEM_TYPES:  # and its makers' states, outside deals
+            for maker, _, data in graph.in_edges(node, data=True):
+                if data.get("type") in schema.origin_relations and not data.get("deal_role"):
+                    found |= states_by_definition(graph, maker, schema)
+        if found:
+            expected[node] = found
+    got = member_states(graph, schema)
+    assert {node: set(got[node]) for node in got} == expected
+    assert sum(len(states) > 1 for states in expected.values()) > 0

@@ -140,6 +140,26 @@ def test_graph_built_from_the_tables_equals_the_graph_built_from_the_dataset(sto
     assert fast.graph["documents"] == reference.graph["documents"]
 
 
+def test_edges_filled_in_directly_make_the_graph_add_edges_from_makes(store_path):
+    import networkx as nx
+    from coopgraph.graph.bulk import add_multi_edges
+
+    edges = [(u, v, k, dict(d)) for u, v, k, d in open_store(store_path).graph().edges(keys=True, data=True)]
+    edges += [("x:loop", "x:loop", "c-loop", {"type": "supplies"}), ("x:new", "system:su-27", "c-new", {}),
+              (edges[0][0], edges[0][1], "c-parallel", {"type": "equips"})]
+    direct, reference = nx.MultiDiGraph(), nx.MultiDiGraph()
+    for g in (direct, reference):
+        g.add_nodes_from(["system:su-27", "x:first"])
+    _ = direct.edges  # a view made before the edges are added must see them
+    add_multi_edges(direct, edges)
+    reference.add_edges_from(edges)
+    assert list(direct.nodes) == list(reference.nodes)
+    assert list(direct.edges(keys=True, data=True)) == list(reference.edges(keys=True, data=True))
+    assert list(direct.in_edges(keys=True)) == list(reference.in_edges(keys=True))
+    assert direct.number_of_edges("x:loop", "x:loop") == 1 and direct.has_edge("x:new", "system:su-27", "c-new")
+    assert nx.utils.graphs_equal(direct, reference)
+
+
 def test_store_summary_counted_by_sqlite_equals_the_dataset_count(store_path, mini_store_path):
     from coopgraph.graph.summary import dataset_stats
 
