@@ -309,33 +309,52 @@ class FlowGraph:
 
     def _joined_into(self, node: str) -> dict[str, list[Evidence]]:
         """The arcs into ``node`` that deals take from their items (see the module docstring)."""
-        joined: dict[str, list[Evidence]] = {}
+        return dict(self._joined_arcs_into(node))
+
+    def _joined_arcs_into(self, node: str, done: dict[tuple[str, str], int] | None = None
+                          ) -> Iterator[tuple[str, list[Evidence]]]:
+        """The arcs of :meth:`_joined_into`, one by one (a node may come more than once).
+
+        Every deal of an item on one state's side is joined alike, so a breadth-first walk
+        back (:meth:`distances_to`) passes ``done`` to go through the deals, or the item's
+        inputs, of an item and a state once, at its nearest node: ``done`` holds, per item
+        and side, the mask of the states gone through. A much-sold item's deals would
+        otherwise be gone through again from every node its arcs reach, in each of that
+        node's states.
+        """
+        belongs = self._belongs
         if node.startswith(DEAL_PREFIX):
             suppliers = self.suppliers_of.get(node)
             item = self.deals[node]["item"] if suppliers and node in self.deals and node in self.recipients_of else None
-            if item is not None:  # what went into the item, from the supplier's side
-                item_in = self._own_pred.get(item, {})
-                states = self._party_states(suppliers)
-                if len(self._deals_of_item[item]) == 1:  # the item's only deal: look at its arcs directly
-                    joined.update(self._arcs_on_side(item_in, suppliers, states))
-                else:
-                    for state in states:
-                        for before in self._near_in_state(item, "in", state):
-                            joined[before] = item_in[before]
-                    for before in suppliers & item_in.keys():
-                        joined[before] = item_in[before]
+            if item is None:
+                return
+            item_in = self._own_pred.get(item, {})  # what went into the item, from the supplier's side
+            states = self._party_states(suppliers)
+            if len(self._deals_of_item[item]) == 1:  # the item's only deal: look at its arcs directly
+                yield from self._arcs_on_side(item_in, suppliers, states)
+                return
+            wanted = belongs.bits(states)
+            if done is not None:
+                wanted &= ~done.get((item, "in"), 0)
+                done[(item, "in")] = done.get((item, "in"), 0) | wanted
+            if wanted:
+                yield from ((before, item_in[before]) for before, mask in self._arc_masks(item, "in") if mask & wanted)
+            yield from ((before, item_in[before]) for before in suppliers & item_in.keys())
         elif self._deals_of_item:
-            mine = self._belongs.get(node, ())
+            mine = belongs.mask(node)
             for item, evidence in self._own_pred.get(node, {}).items():
                 if item not in self._deals_of_item:
                     continue
                 by_party, by_state = self._deals_by_party(item, "recipients")
-                for state in mine:
+                wanted = mine
+                if done is not None:
+                    wanted &= ~done.get((item, "recipients"), 0)
+                    done[(item, "recipients")] = done.get((item, "recipients"), 0) | wanted
+                for state in belongs.states(wanted) if wanted else ():
                     for deal in by_state.get(state, ()):
-                        joined[deal] = evidence
+                        yield deal, evidence
                 for deal in by_party.get(node, ()):  # the node is a recipient itself
-                    joined[deal] = evidence
-        return joined
+                    yield deal, evidence
 
     @property
     def succ(self) -> dict[str, dict[str, list[Evidence]]]:
@@ -408,7 +427,8 @@ class FlowGraph:
             nxt = []
             for node in frontier:
                 # the node's own arcs and the joined ones, without their evidence: only the ends count here
-                for arcs in (self._own_pred.get(node, ()), self._joined_ends_into(node, done)):
+                joined = (before for before, _ in self._joined_arcs_into(node, done))
+                for arcs in (self._own_pred.get(node, ()), joined):
                     for before in arcs:
                         if before in dist:
                             continue
@@ -419,46 +439,6 @@ class FlowGraph:
             if not frontier:
                 break
         return dist
-
-    def _joined_ends_into(self, node: str, done: dict[tuple[str, str], int]) -> Iterator[str]:
-        """The nodes :meth:`_joined_into` gives ``node`` arcs from, for a breadth-first walk back.
-
-        Every deal of an item on one state's side is joined alike, so the walk goes through
-        the deals (or the item's inputs) of an item and a state once, at its nearest node:
-        ``done`` holds, per item and side, the mask of the states gone through. A much-sold
-        item's deals would otherwise be gone through again from every node its arcs reach
-        in each of that node's states.
-        """
-        belongs = self._belongs
-        if node.startswith(DEAL_PREFIX):
-            suppliers = self.suppliers_of.get(node)
-            item = self.deals[node]["item"] if suppliers and node in self.deals and node in self.recipients_of else None
-            if item is None:
-                return
-            item_in = self._own_pred.get(item, {})
-            states = self._party_states(suppliers)
-            if len(self._deals_of_item[item]) == 1:
-                yield from (before for before, _ in self._arcs_on_side(item_in, suppliers, states))
-                return
-            key = (item, "in")
-            new = belongs.bits(states) & ~done.get(key, 0)
-            if new:
-                done[key] = done.get(key, 0) | new
-                yield from (before for before, mask in self._arc_masks(item, "in") if mask & new)
-            yield from suppliers & item_in.keys()
-        elif self._deals_of_item:
-            mine = belongs.mask(node)
-            for item in self._own_pred.get(node, {}):
-                if item not in self._deals_of_item:
-                    continue
-                by_party, by_state = self._deals_by_party(item, "recipients")
-                key = (item, "recipients")
-                new = mine & ~done.get(key, 0)
-                if new:
-                    done[key] = done.get(key, 0) | new
-                    for state in belongs.states(new):
-                        yield from by_state.get(state, ())
-                yield from by_party.get(node, ())  # the node is a recipient itself
 
     def to_digraph(self) -> nx.DiGraph:
         """The flow arcs as a simple ``DiGraph`` (for dominators, reachability)."""
