@@ -45,8 +45,9 @@ def add_multi_edges(graph, edges: Iterable[tuple[str, str, str, dict[str, Any]]]
     """Add ``(u, v, key, data)`` edges to a plain ``networkx.MultiDiGraph``, as ``graph.add_edges_from`` does,
     keeping each ``data`` dict itself as the edge's attributes.
 
-    ``add_edges_from`` takes about two thirds of the time of building a store's graph: per edge it
-    checks its arguments, makes a new attribute dict and copies the given one into it. Here the
+    Per edge, ``add_edges_from`` checks its arguments, makes a new attribute dict and copies the
+    given one into it: for the 101k edges of the 100k bench store it takes 0.35 s, this 0.11 s
+    (medians of 3, collector off), of a graph build of about 1.7 s. Here the
     graph's adjacency dicts (networkx's documented layout: ``_succ[u][v][key]`` and
     ``_pred[v][u][key]`` hold the same attribute dict) are filled directly, in the order given,
     so the graph is the one ``add_edges_from`` makes, edge order included. A key already in the
