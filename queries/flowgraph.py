@@ -169,7 +169,11 @@ class FlowGraph:
         self._belongs = member_states(graph, self.schema) if delivered else MemberStates({}, [])
         self._state: dict[str, str | None] = {}
         self._by_party_state: dict[tuple[str, str], tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
-        self._near_by_state: dict[tuple, Any] = {}
+        #: (item, direction, state) -> the item's arc ends in the state; (item, direction) -> the ends with their
+        #: states' masks, and -> each end's place among the item's arcs
+        self._near_in: dict[tuple[str, str, str], list[str]] = {}
+        self._arc_masks_of: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        self._arc_order_of: dict[tuple[str, str], dict[str, int]] = {}
         self._succ: dict[str, dict[str, list[Evidence]]] = {}
         self._pred: dict[str, dict[str, list[Evidence]]] = {}
 
@@ -212,31 +216,31 @@ class FlowGraph:
         of every node they reach would cost more than the look-ups it saves.
         """
         key = (item, direction, state)
-        found = self._near_by_state.get(key)
+        found = self._near_in.get(key)
         if found is None:
             bit = self._belongs.bits((state,))
-            found = self._near_by_state[key] = [node for node, mask in self._arc_masks(item, direction) if mask & bit]
+            found = self._near_in[key] = [node for node, mask in self._arc_masks(item, direction) if mask & bit]
         return found
 
     def _arc_masks(self, item: str, direction: str) -> list[tuple[str, int]]:
         """The entities (not deals) of the item's own arcs (``out`` or ``in``) that belong to some state, in
         the order of those arcs, each with its states' mask (:class:`MemberStates`)."""
-        key = (item, direction, "masks")
-        found = self._near_by_state.get(key)
+        key = (item, direction)
+        found = self._arc_masks_of.get(key)
         if found is None:
             mask_of = self._belongs.mask
             arcs = (self._own_succ if direction == "out" else self._own_pred).get(item, {})
-            found = self._near_by_state[key] = [(node, mask) for node in arcs
+            found = self._arc_masks_of[key] = [(node, mask) for node in arcs
                                                 if (mask := mask_of(node)) and not node.startswith(DEAL_PREFIX)]
         return found
 
     def _arc_order(self, item: str, direction: str) -> dict[str, int]:
         """Each node of the item's own arcs (``out`` or ``in``) by its place among them."""
-        key = (item, direction, None)
-        order = self._near_by_state.get(key)
+        key = (item, direction)
+        order = self._arc_order_of.get(key)
         if order is None:
             arcs = (self._own_succ if direction == "out" else self._own_pred).get(item, {})
-            order = self._near_by_state[key] = {node: i for i, node in enumerate(arcs)}
+            order = self._arc_order_of[key] = {node: i for i, node in enumerate(arcs)}
         return order
 
     def _arcs_on_side(self, arcs: dict[str, list[Evidence]], parties: set[str],
