@@ -399,7 +399,7 @@ def fresh_data(work: Path, label: str) -> Path:
 
 
 def stamp_of(folder: Path) -> Path:
-    """The stamp of a data folder, beside it (a file inside would be loaded as data): ``v2-10k.generated.json``."""
+    """The stamp of a data folder, beside it (a file inside would be loaded as data): ``v3-10k.generated.json``."""
     return folder.with_name(folder.name + ".generated.json")
 
 
