@@ -7,7 +7,7 @@ from typing import Callable, Iterable
 
 import networkx as nx
 
-from coopgraph.graph.deals import routed_links
+from coopgraph.graph.deals import item_of_deal, routed_links
 from coopgraph.graph.errors import QueryError
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.filters import ClaimFilter, filtered_graph
@@ -67,7 +67,7 @@ def fold_deals(scores: dict[str, float], graph: nx.MultiDiGraph) -> dict[str, fl
     deals = graph.graph.get("deals", {})
     out: dict[str, float] = {}
     for node, score in scores.items():
-        key = deals[node]["item"] if node in deals else node
+        key = item_of_deal(deals, node) if node in deals else node
         out[key] = out.get(key, 0.0) + score
     return out
 
@@ -249,7 +249,7 @@ def brokers(graph: nx.MultiDiGraph, sources: str | Iterable[str] | None = None, 
             cut_by = set()
             while node != source:
                 # a deal that every path needs makes its item a broker (removing the item removes its deals)
-                cut_by.add(deals[node]["item"] if node in deals else node)
+                cut_by.add(item_of_deal(deals, node) if node in deals else node)
                 node = idom[node]
             for entity in cut_by - {source, target}:
                 counts[entity] = counts.get(entity, 0) + 1

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from coopgraph.graph.bulk import paused_gc
-from coopgraph.graph.deals import DEAL_PREFIX
+from coopgraph.graph.deals import DEAL_PREFIX, deal_parties
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.evidence import edge_claim_row
 from coopgraph.queries.filters import ClaimFilter, as_of_note
@@ -146,7 +146,7 @@ def chain_ends(graph: nx.MultiDiGraph, flow: FlowGraph, sources: set[str], targe
     starts = set(sources)
     node = flow.group_of
     for item in sources & by_item.keys():
-        own = [d for d in by_item[item] if set(deals[d]["suppliers"]) & sources]
+        own = [d for d in by_item[item] if set(deal_parties(deals, d)[0]) & sources]
         starts.update(node.get(d, d) for d in own or by_item[item])
     goals = set(targets)
     for item in targets & by_item.keys():
@@ -376,7 +376,7 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
             if exhausted:
                 break
     found = [_Partial(*hit) for hit in hits]
-    kept = _drop_stand_ins(_drop_tails(found, flow.deals), ends)
+    kept = _drop_stand_ins(_drop_tails(found, flow.deal_items), ends)
     best = sorted(kept, key=lambda p: _rank_key(p, graph))[:limit]
     evidence_rows: dict[Any, Any] = {}  # claim id -> its row; id of a hop's evidence -> its rows and undated flag
     node_rows: dict[str, tuple] = {}
@@ -405,7 +405,7 @@ def _rank_key(partial: _Partial, graph: nx.MultiDiGraph) -> tuple:
     return (len(partial.hops), -round(score, 3), undated, first.first if first else "9999", partial.nodes)
 
 
-def _drop_tails(found: list[_Partial], deals: dict[str, dict[str, Any]]) -> list[_Partial]:
+def _drop_tails(found: list[_Partial], items: dict[str, str]) -> list[_Partial]:
     """Leave out a chain that is the tail of a longer found chain (same later hops).
 
     A deal counts as its item here: "Kilo → PLAN" (the item, from a selected
@@ -413,16 +413,16 @@ def _drop_tails(found: list[_Partial], deals: dict[str, dict[str, Any]]) -> list
     through the same entities, one through the item's deal, only that one is kept.
     """
     def plain(nodes: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(deals[n]["item"] if n in deals else n for n in nodes)
+        return tuple(items.get(n, n) for n in nodes)
 
     by_nodes = {p.nodes: p for p in found}
     # a tail that matches a chain starts where a chain starts (itself, or read as its item): only such cuts count
-    heads = {head for nodes in by_nodes for head in (nodes[0], deals[nodes[0]]["item"] if nodes[0] in deals else nodes[0])}
+    heads = {head for nodes in by_nodes for head in (nodes[0], items.get(nodes[0], nodes[0]))}
     tails = set()
     for nodes in by_nodes:
         for cut in range(1, len(nodes) - 1):
             node = nodes[cut]
-            if node in heads or (node in deals and deals[node]["item"] in heads):
+            if node in heads or (node in items and items[node] in heads):
                 tails.add(nodes[cut:])
                 tails.add(plain(nodes[cut:]))
     # the same entities reached through a deal and through the item itself ("Russia develops the software"

@@ -44,7 +44,7 @@ from typing import Any, Iterable, Iterator
 
 import networkx as nx
 
-from coopgraph.graph.deals import DEAL_PREFIX
+from coopgraph.graph.deals import DEAL_PREFIX, deal_parties, item_of_deal
 from coopgraph.graph.schema import Schema, load_schema
 from coopgraph.queries.filters import ClaimFilter, edge_span, filtered_graph
 from coopgraph.queries.selectors import ITEM_TYPES, state_of
@@ -121,13 +121,18 @@ class FlowGraph:
                  removed: set[str] | frozenset[str] = frozenset(), schema: Schema | None = None):
         self.graph = graph
         self.schema = schema or load_schema()
-        self.deals: dict[str, dict[str, Any]] = graph.graph.get("deals", {})
+        self.deals: Mapping[str, dict[str, Any]] = graph.graph.get("deals", {})
+        #: deal id -> its item (read without working out the deal's summary)
+        self.deal_items: dict[str, str] = {deal: item_of_deal(self.deals, deal) for deal in self.deals}
         #: deal id -> the node standing for it and the deals of the same parties and item; node -> those deals
         self.group_of, self.groups = _deal_groups(self.deals)
         view = filtered_graph(graph, claim_filter)
-        #: the arcs the claims make themselves (a deal's own arcs included), before any joins
-        self._own_succ: dict[str, dict[str, list[Evidence]]] = {}
-        self._own_pred: dict[str, dict[str, list[Evidence]]] = {}
+        #: the arcs the claims make themselves (a deal's own arcs included), before any joins; an arc's list holds
+        #: its claims as (u, v, key, data) until :func:`_ready` makes them Evidence, in place (the list is shared
+        #: by both indexes and by the deals that join the arc): a report reads a few arcs of a large graph, and
+        #: making Evidence of every claim took a quarter of the flow view's build
+        self._own_succ: dict[str, dict[str, list]] = {}
+        self._own_pred: dict[str, dict[str, list]] = {}
         #: deal id -> recipients its claims reach, and suppliers they name (in this view)
         delivered: dict[str, set[str]] = {}
         supplied: dict[str, set[str]] = {}
@@ -145,7 +150,6 @@ class FlowGraph:
                 a, b = (u, v) if flow == "forward" else (v, u)
             if a == b:
                 continue
-            ev = evidence_of(u, v, key, data)
             nbrs = succ.get(a)
             if nbrs is None:
                 nbrs = succ[a] = {}
@@ -153,19 +157,15 @@ class FlowGraph:
             if evs is None:
                 evs = nbrs[b] = []
                 pred.setdefault(b, {})[a] = evs
-            evs.append(ev)
-        for nbrs in succ.values():
-            for evs in nbrs.values():
-                if len(evs) > 1:
-                    evs.sort(key=_evidence_order)
+            evs.append((u, v, key, data))  # the claim, made Evidence when a report first asks for the arc (_ready)
         #: deal node -> the suppliers and the recipients its own claims name (in this view)
         self.suppliers_of, self.recipients_of = supplied, delivered
         #: item -> its delivered deals' nodes (the deals that take the item's arcs)
         self._deals_of_item: dict[str, list[str]] = {}
         for deal in delivered:
-            record = self.deals.get(deal)
-            if record is not None:
-                self._deals_of_item.setdefault(record["item"], []).append(deal)
+            item = self.deal_items.get(deal)
+            if item is not None:
+                self._deals_of_item.setdefault(item, []).append(deal)
         self._belongs = member_states(graph, self.schema) if delivered else MemberStates({}, [])
         self._state: dict[str, str | None] = {}
         self._by_party_state: dict[tuple[str, str], tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
@@ -260,7 +260,7 @@ class FlowGraph:
         own = self._own_succ.get(node, {})
         joined: dict[str, list[Evidence]] = {}
         if node.startswith(DEAL_PREFIX):
-            item = self.deals[node]["item"] if node in self.deals and node in self.recipients_of else None
+            item = self.deal_items[node] if node in self.deal_items and node in self.recipients_of else None
             if item is not None:  # on to what the recipients' side does with the item
                 recipients = self.recipients_of[node]
                 item_out = self._own_succ.get(item, {})
@@ -286,8 +286,16 @@ class FlowGraph:
                 deals = [deal for state in mine for deal in by_state.get(state, ())] + by_party.get(node, [])
                 for deal in (sorted(set(deals)) if len(mine) > 1 or node in by_party else deals):
                     joined[deal] = evidence
+        for evidence in own.values():
+            _ready(evidence)
+        for evidence in joined.values():
+            _ready(evidence)
         found = self._succ[node] = _merged(own, joined)
         return found
+
+    def own_successors(self, node: str) -> dict[str, list[Evidence]]:
+        """The arcs out of ``node`` that its own claims make (next node -> evidence, earliest first), without joins."""
+        return {nxt: _ready(evidence) for nxt, evidence in self._own_succ.get(node, {}).items()}
 
     def recipient_arcs(self, deal: str) -> list[tuple[str, list[Evidence]]]:
         """The arcs from ``deal`` to its recipients, as :meth:`successors` has them, without its other joins."""
@@ -295,12 +303,15 @@ class FlowGraph:
         recipients = self.recipients_of.get(deal, ())
         if known is not None:
             return [(nxt, evidence) for nxt, evidence in known.items() if nxt in recipients]
-        record = self.deals.get(deal)
-        item_out = self._own_succ.get(record["item"], {}) if record is not None else {}
+        item = self.deal_items.get(deal)
+        item_out = self._own_succ.get(item, {}) if item is not None else {}
         arcs = []
         for nxt, evidence in self._own_succ.get(deal, {}).items():
             if nxt in recipients:
-                also = item_out.get(nxt)  # the recipient is one of the item's own arcs too: both, as successors joins them
+                _ready(evidence)
+                also = item_out.get(nxt)
+                if also is not None:
+                    _ready(also)  # the recipient is one of the item's own arcs too: both, as successors joins them
                 arcs.append((nxt, evidence if also is None else sorted(evidence + also, key=_evidence_order)))
         return arcs
 
@@ -308,7 +319,12 @@ class FlowGraph:
         """The arcs into ``node`` (previous node -> evidence), its deals' joins included."""
         found = self._pred.get(node)
         if found is None:
-            found = self._pred[node] = _merged(self._own_pred.get(node, {}), self._joined_into(node))
+            own = self._own_pred.get(node, {})
+            joined = self._joined_into(node)
+            for arcs in (own, joined):
+                for evidence in arcs.values():
+                    _ready(evidence)
+            found = self._pred[node] = _merged(own, joined)
         return found
 
     def _joined_into(self, node: str) -> dict[str, list[Evidence]]:
@@ -329,7 +345,7 @@ class FlowGraph:
         belongs = self._belongs
         if node.startswith(DEAL_PREFIX):
             suppliers = self.suppliers_of.get(node)
-            item = self.deals[node]["item"] if suppliers and node in self.deals and node in self.recipients_of else None
+            item = self.deal_items[node] if suppliers and node in self.deal_items and node in self.recipients_of else None
             if item is None:
                 return
             item_in = self._own_pred.get(item, {})  # what went into the item, from the supplier's side
@@ -455,6 +471,16 @@ class FlowGraph:
 
 
 
+def _ready(evidence: list) -> list[Evidence]:
+    """An arc's evidence: its claims made :class:`Evidence` the first time the arc is asked for, in place
+    (other arcs and indexes share the list), earliest first."""
+    if evidence and type(evidence[0]) is tuple:
+        evidence[:] = [evidence_of(u, v, key, data) for u, v, key, data in evidence]
+        if len(evidence) > 1:
+            evidence.sort(key=_evidence_order)
+    return evidence
+
+
 def _evidence_order(e: Evidence) -> tuple:
     return (e.earliest or _FAR_FUTURE, -e.confidence, e.claim)
 
@@ -490,7 +516,7 @@ def multi_edges(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict[st
                 yield u, v, key, data
 
 
-def _deal_groups(deals: dict[str, dict[str, Any]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _deal_groups(deals: Mapping[str, dict[str, Any]]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Deals of the same suppliers, item and recipients, keyed to the first of them (see the module docstring).
 
     >>> deals = {"deal:b": {"suppliers": ["r"], "item": "x", "recipients": ["c"]},
@@ -501,8 +527,8 @@ def _deal_groups(deals: dict[str, dict[str, Any]]) -> tuple[dict[str, str], dict
     """
     by_parties: dict[tuple, list[str]] = {}
     for deal_id in sorted(deals):
-        deal = deals[deal_id]
-        key = (tuple(sorted(deal["suppliers"])), deal["item"], tuple(sorted(deal["recipients"])))
+        suppliers, item, recipients = deal_parties(deals, deal_id)
+        key = (tuple(sorted(suppliers)), item, tuple(sorted(recipients)))
         by_parties.setdefault(key, []).append(deal_id)
     group_of: dict[str, str] = {}
     groups: dict[str, list[str]] = {}

@@ -129,10 +129,12 @@ def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterabl
     flow_before = FlowGraph.of(graph, claim_filter, schema)
     flow_after = FlowGraph(graph, claim_filter, removed=removed, schema=schema)
     # a deal of a removed item is removed with it
-    removed_deals = {flow_before.group_of.get(d, d) for d, deal in flow_before.deals.items() if deal["item"] in removed}
+    removed_deals = {flow_before.group_of.get(d, d) for d, item in flow_before.deal_items.items() if item in removed}
 
-    def passable(node: str) -> bool:
-        return flow_before.info(node).get("type") not in OPAQUE_TYPES
+    node_type = dict(graph.nodes(data="type"))
+
+    def passable(node: str) -> bool:  # a deal (no entity type) is always passed through
+        return node_type.get(node) not in OPAQUE_TYPES
 
     ends = chain_ends(graph, flow_before, source_set, target_set, schema)
     ends_after = ChainEnds(ends.starts - removed_deals, ends.goals - removed_deals, ends.stand_ins)

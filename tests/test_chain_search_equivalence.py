@@ -55,19 +55,20 @@ def joined_by_definition(flow: FlowGraph) -> dict[str, dict[str, set[str]]]:
         return any(state_of(graph, party, schema) in belongs.get(node, ()) for party in parties)
 
     arcs: dict[str, dict[str, set[str]]] = {}
-    for a, nbrs in flow._own_succ.items():
-        for b, evidence in nbrs.items():
+    for a in list(flow._own_succ):
+        for b, evidence in flow.own_successors(a).items():
             arcs.setdefault(a, {}).setdefault(b, set()).update(e.claim for e in evidence)
     for deal, recipients in flow.recipients_of.items():
         if deal not in flow.deals:
             continue
         item = flow.deals[deal]["item"]
-        for nxt, evidence in flow._own_succ.get(item, {}).items():
+        for nxt, evidence in flow.own_successors(item).items():
             if not nxt.startswith(DEAL_PREFIX) and on_side(nxt, recipients):
                 arcs.setdefault(deal, {}).setdefault(nxt, set()).update(e.claim for e in evidence)
         suppliers = flow.suppliers_of.get(deal)
         if suppliers:
-            for before, nbrs in flow._own_succ.items():
+            for before in list(flow._own_succ):
+                nbrs = flow.own_successors(before)
                 if item in nbrs and not before.startswith(DEAL_PREFIX) and on_side(before, suppliers):
                     arcs.setdefault(before, {}).setdefault(deal, set()).update(e.claim for e in nbrs[item])
     return arcs
@@ -103,7 +104,7 @@ def every_chain(graph, source: str, target: str, max_hops: int) -> list[tuple[tu
 
     for start in sorted(ends.starts):
         walk((start,), (), None)
-    kept = _drop_stand_ins(_drop_tails(found, flow.deals), ends)
+    kept = _drop_stand_ins(_drop_tails(found, flow.deal_items), ends)
     return sorted((p.nodes, tuple(frozenset(e.claim for e in hop) for hop in p.hops)) for p in kept)
 
 

@@ -377,3 +377,28 @@ def test_load_replace_keeps_the_bundled_deals_and_adds_the_files(tmp_path):
     counts = load_into(store, [path], replace=True)
     assert counts["deals"] == len(load_bundled().deals) + 1
     assert "deal:ru-cn-su-35-2015" in store.dataset(claims=False).deals
+
+
+def test_each_deal_summary_read_later_is_the_one_worked_out_from_its_claims(bundled_store_file):
+    """graph.graph["deals"] works a summary out when first read: it must be the summary of the deal's claims,
+    and the parties a search reads without it must be the summary's."""
+    from coopgraph.graph.deals import deal_parties, deal_summary, item_of_deal
+
+    store = open_store(bundled_store_file)
+    graph = store.graph()
+    deals = graph.graph["deals"]
+    members: dict[str, list] = {}
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        if data.get("deal"):
+            members.setdefault(data["deal"], []).append((u, v, key, data))
+    declared = store.dataset().deals
+    assert len(deals) > 50
+    for deal_id in deals:
+        parties = deal_parties(deals, deal_id)  # read before the summary is worked out
+        summary = deals[deal_id]
+        assert summary == deal_summary(deal_id, members.get(deal_id, []), declared.get(deal_id), graph)
+        assert parties == (summary["suppliers"], summary["item"], summary["recipients"])
+        assert item_of_deal(deals, deal_id) == summary["item"]
+    assert "deal:no-such-deal" not in deals
+    with pytest.raises(KeyError):
+        deals["deal:no-such-deal"]
