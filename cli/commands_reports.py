@@ -212,7 +212,9 @@ def _impact_text(report) -> str:
              f"{report['lost']} recipient(s) lose every chain, {report['kept']} keep one\n",
              table(report.rows, report.table_columns)]
     if report["lost_chains"]:
-        lines += ["\nchains that disappear:", chains_text(report["lost_chains"])]
+        shown, found = len(report["lost_chains"]), report["lost_chains_found"]
+        more = f" (the first {shown} of {found})" if found > shown else ""
+        lines += [f"\nchains that disappear{more}:", chains_text(report["lost_chains"])]
     return "\n".join(lines)
 
 

@@ -39,6 +39,8 @@ OPAQUE_TYPES = ("state",)
 
 #: the search stops collecting after this many chains times the limit, and says so
 SEARCH_BUDGET_FACTOR = 20
+#: with ``through``, the search collects as many chains (through or not) as a search with this limit does
+THROUGH_SEARCH_LIMIT = 10_000
 
 
 class ChainResult(Report):
@@ -173,6 +175,7 @@ def chains(
     via: Iterable[str] | None = None,
     limit: int = 50,
     schema: Schema | None = None,
+    through: Iterable[str] | None = None,
 ) -> ChainResult:
     """Find time-respecting flow chains from ``sources`` to ``targets``.
 
@@ -201,6 +204,14 @@ def chains(
         Deals are always passed through.
     limit : int
         Most chains to return.
+    through : iterable of str, optional
+        Entity ids: keep only the chains that pass through one of them, before
+        the last node (a deal of one of them as its item counts). ``found``
+        then counts only those. The search collects as many chains as one of
+        ``limit`` 10,000 does (the chains left out as tails of others depend
+        on every chain found), and ranks and describes only those kept.
+        :func:`coopgraph.queries.impact.impact` lists the chains a removal cuts
+        this way.
 
     Returns
     -------
@@ -237,12 +248,13 @@ def chains(
     # threshold would rescan a large graph's whole heap (5 s of 9 at 100k claims). They hold no cycles, and
     # are freed (by reference counting) when _search returns, before the collector is back.
     with paused_gc():
-        return _search(graph, sources, targets, claim_filter, max_hops, via, limit, schema)
+        return _search(graph, sources, targets, claim_filter, max_hops, via, limit, schema,
+                       None if through is None else set(through))
 
 
 def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str | Iterable[str],
             claim_filter: ClaimFilter | None, max_hops: int, via: Iterable[str] | None, limit: int,
-            schema: Schema | None) -> ChainResult:
+            schema: Schema | None, through: set[str] | None = None) -> ChainResult:
     schema = schema or load_schema()
     source_set = select(graph, sources, schema) if not isinstance(sources, set) else sources
     target_set = select(graph, targets, schema) if not isinstance(targets, set) else targets
@@ -320,7 +332,9 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
             deadlines[key] = latest
         return latest
 
-    budget = max(limit, 1) * SEARCH_BUDGET_FACTOR
+    # with ``through``, the search collects what a search of THROUGH_SEARCH_LIMIT chains does, through those
+    # entities or not: the chains it drops as tails or stand-ins of others depend on every chain found
+    budget = max(limit if through is None else max(limit, THROUGH_SEARCH_LIMIT), 1) * SEARCH_BUDGET_FACTOR
     hits: list[tuple] = []
     exhausted = False
     first_nodes = [s for s in sorted(ends.starts) if dist.get(s, max_hops + 1) <= max_hops]
@@ -377,6 +391,8 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
                 break
     found = [_Partial(*hit) for hit in hits]
     kept = _drop_stand_ins(_drop_tails(found, flow.deal_items), ends)
+    if through is not None:  # after the drops above, which weigh every chain found against the others
+        kept = [p for p in kept if _passes_through(p.nodes, through, flow.deal_items)]
     best = sorted(kept, key=lambda p: _rank_key(p, graph))[:limit]
     evidence_rows: dict[Any, Any] = {}  # claim id -> its row; id of a hop's evidence -> its rows and undated flag
     node_rows: dict[str, tuple] = {}
@@ -389,6 +405,11 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
     note = as_of_note(known, claim_filter)
     return ChainResult(rows, len(kept) > len(rows) or exhausted, len(source_set), len(target_set), len(kept),
                        not exhausted, documents, [note] if note else [])
+
+
+def _passes_through(nodes: tuple[str, ...], through: set[str], deal_items: dict[str, str]) -> bool:
+    """Whether a chain passes through one of ``through`` before its last node (a deal counts as its item too)."""
+    return any(n in through or deal_items.get(n) in through for n in nodes[:-1])
 
 
 def _drop_stand_ins(found: list[_Partial], ends: ChainEnds) -> list[_Partial]:

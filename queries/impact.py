@@ -105,8 +105,10 @@ def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterabl
         Rows: one per target that had a chain before, with ``outcome`` ``lost``
         (no chain left), ``kept`` (still supplied; ``kept_via`` lists the remaining
         last-hop suppliers) and ``suppliers_before``. The document adds ``removed``,
-        ``targets`` (the rows), ``lost`` and ``kept`` (counts) and ``lost_chains``:
-        the chains (with citations) that ran through a removed entity.
+        ``targets`` (the rows), ``lost`` and ``kept`` (counts), ``lost_chains``: the
+        first ``chain_limit`` chains (with citations) that ran through a removed
+        entity, ranked as :func:`~coopgraph.queries.chains.chains` ranks them,
+        and ``lost_chains_found``: how many there were in all.
 
     Raises
     ------
@@ -154,11 +156,10 @@ def impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterabl
             "kept_via": sorted(survived["suppliers"]) if survived else [],
         })
     rows.sort(key=lambda r: (r["outcome"] != "lost", r["id"]))
-    lost = chains(graph, source_set, target_set, claim_filter=claim_filter, max_hops=max_hops, limit=10_000, schema=schema)
-    through = [c for c in lost if any(n["id"] in removed or n.get("item") in removed for n in c["nodes"][:-1])]
-    for i, chain in enumerate(through, start=1):
-        chain["rank"] = i
+    through = chains(graph, source_set, target_set, claim_filter=claim_filter, max_hops=max_hops, limit=chain_limit,
+                     schema=schema, through=removed)
     return Report(rows, table_columns=["outcome", "id", "name", "kept_via"],
-                  document={"removed": sorted(removed), "targets": rows, "lost_chains": through[:chain_limit],
+                  document={"removed": sorted(removed), "targets": rows, "lost_chains": through.chains,
+                            "lost_chains_found": through.found,
                             "lost": sum(r["outcome"] == "lost" for r in rows),
                             "kept": sum(r["outcome"] == "kept" for r in rows)})

@@ -133,3 +133,23 @@ def test_su27_lineage_and_impact_of_stopping_engine_deliveries(graph):
     assert report["lost_chains"]
     su35 = impact(graph, ["Su-35"], "country:Russia", "org:PLA")
     assert {n.get("item") for c in su35["lost_chains"] for n in c["nodes"]} >= {"system:su-35"}
+
+
+def test_chains_through_an_entity_are_the_chains_found_that_pass_it_in_the_same_order(graph):
+    """impact lists the chains a removal cuts with chains(through=...): the same chains, ranked alike, as
+    picking them out of every chain found, and counted whole."""
+    every = chains(graph, "country:Russia", "country:China", max_hops=4, limit=10_000)
+    assert every.complete
+    passed = {}
+    for chain in every:
+        for node in chain["nodes"][:-1]:
+            for entity in {node["id"], node.get("item")} - {None}:
+                passed.setdefault(entity, []).append(chain)
+    busiest = sorted(passed, key=lambda e: (-len(passed[e]), e))[:5]
+    assert len(passed[busiest[0]]) >= 5
+    for entity in busiest:
+        cut = chains(graph, "country:Russia", "country:China", max_hops=4, limit=3, through=[entity])
+        assert cut.found == len(passed[entity])
+        assert [c["path"] for c in cut] == [c["path"] for c in passed[entity][:3]]
+        assert [c["rank"] for c in cut] == list(range(1, len(cut) + 1))
+        assert cut.truncated == (len(passed[entity]) > 3)
