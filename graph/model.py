@@ -71,7 +71,8 @@ class Citation:
     quote: str
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        # what asdict gives, written out: asdict copies recursively, a fifth of `show` for a hub's 9k citations
+        return {"document": self.document, "locator": self.locator, "quote": self.quote}
 
 
 @dataclass(frozen=True, slots=True)

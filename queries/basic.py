@@ -254,8 +254,8 @@ def show(store: Store, name: str) -> Report:
         deal["claim_numbers"] = sorted(numbers[c] for c in deal["claims"] if c in numbers)
         del deal["citations"]   # the claims carry them
     deals.sort(key=lambda d: (min(d["claim_numbers"], default=0), d["id"]))
-    for deal in deals:
-        for row in rows:
-            if row["claim"] in deal["claims"]:
-                row["deal"] = deal["id"]
+    deal_of = {claim: deal["id"] for deal in deals for claim in deal["claims"]}
+    for row in rows:
+        if row["claim"] in deal_of:
+            row["deal"] = deal_of[row["claim"]]
     return Report(rows, document={"entity": info, "claims": rows, "deals": deals})

@@ -166,3 +166,13 @@ def test_store_summary_counted_by_sqlite_equals_the_dataset_count(store_path, mi
     for path in (store_path, mini_store_path):
         store = open_store(path)
         assert store.summary() == dataset_stats(store.dataset())
+
+
+def test_a_citation_as_a_dict_has_every_field_of_the_record():
+    from dataclasses import asdict
+
+    from coopgraph.graph.model import Citation
+
+    citation = Citation("doc:csis-2020", "endnote 12", "Russia sold Su-27s to China")
+    assert citation.to_dict() == asdict(citation)
+    assert list(citation.to_dict()) == ["document", "locator", "quote"]
