@@ -163,8 +163,9 @@ def _check_shape(root: yaml.Node, name: str) -> None:
         # walk down the deepest branch to the first level past the limit, to name its line and field
         node, field, level = root, None, 1
         while level <= MAX_DEPTH:
-            node, key_name = max(((c, f) for c, f in children(node) if not isinstance(c, scalar)),
-                                 key=lambda pair: memo[id(pair[0])][1])
+            # a scalar is a level of its own (depth 1): past the limit, the first level may be a scalar's
+            node, key_name = max(children(node),
+                                 key=lambda pair: 1 if isinstance(pair[0], scalar) else memo[id(pair[0])][1])
             field = key_name or field
             level += 1
         refuse(node, field, f"nested more than {MAX_DEPTH} levels deep",

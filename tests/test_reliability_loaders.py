@@ -90,6 +90,17 @@ def test_nesting_deeper_than_the_limit_is_refused(tmp_path, suffix):
     assert f"nested more than {MAX_DEPTH} levels deep" in problem
 
 
+@pytest.mark.parametrize("extra", [0, 1, 5])
+def test_nesting_just_past_the_limit_with_a_text_at_the_bottom_names_its_line_and_field(tmp_path, extra):
+    """The first level past the limit can be the text itself (hypothesis found this case: it raised ValueError)."""
+    path = tmp_path / "claims.yaml"
+    lists = MAX_DEPTH - 3 + extra  # the file's mapping, the claims list and the claim's mapping are three levels
+    path.write_text("claims:\n  - subject: state:ruritania\n    date: 2015-06-31\n    key: "
+                    + "[" * lists + "2015-06-31" + "]" * lists + "\n    attributes:\n      k: v\n", encoding="utf-8")
+    [problem] = problems(path)
+    assert f"claims.yaml:4: field 'key': nested more than {MAX_DEPTH} levels deep" in problem
+
+
 @pytest.mark.parametrize("depth", [5_000, 200_000])
 def test_deeply_nested_json_is_an_error_not_a_traceback(tmp_path, run, depth, mini_store_path):
     path = tmp_path / "claims.json"
