@@ -286,10 +286,6 @@ class FlowGraph:
                 deals = [deal for state in mine for deal in by_state.get(state, ())] + by_party.get(node, [])
                 for deal in (sorted(set(deals)) if len(mine) > 1 or node in by_party else deals):
                     joined[deal] = evidence
-        for evidence in own.values():
-            _ready(evidence)
-        for evidence in joined.values():
-            _ready(evidence)
         found = self._succ[node] = _merged(own, joined)
         return found
 
@@ -308,23 +304,15 @@ class FlowGraph:
         arcs = []
         for nxt, evidence in self._own_succ.get(deal, {}).items():
             if nxt in recipients:
-                _ready(evidence)
-                also = item_out.get(nxt)
-                if also is not None:
-                    _ready(also)  # the recipient is one of the item's own arcs too: both, as successors joins them
-                arcs.append((nxt, evidence if also is None else sorted(evidence + also, key=_evidence_order)))
+                also = item_out.get(nxt)  # the recipient is one of the item's own arcs too: both, as successors joins them
+                arcs.append((nxt, _ready(evidence) if also is None else _both(_ready(evidence), _ready(also))))
         return arcs
 
     def predecessors(self, node: str) -> dict[str, list[Evidence]]:
         """The arcs into ``node`` (previous node -> evidence), its deals' joins included."""
         found = self._pred.get(node)
         if found is None:
-            own = self._own_pred.get(node, {})
-            joined = self._joined_into(node)
-            for arcs in (own, joined):
-                for evidence in arcs.values():
-                    _ready(evidence)
-            found = self._pred[node] = _merged(own, joined)
+            found = self._pred[node] = _merged(self._own_pred.get(node, {}), self._joined_into(node))
         return found
 
     def _joined_into(self, node: str) -> dict[str, list[Evidence]]:
@@ -485,15 +473,23 @@ def _evidence_order(e: Evidence) -> tuple:
     return (e.earliest or _FAR_FUTURE, -e.confidence, e.claim)
 
 
-def _merged(own: dict[str, list[Evidence]], joined: dict[str, list[Evidence]]) -> dict[str, list[Evidence]]:
-    """A node's own arcs with the joined ones; an arc both give holds the evidence of both, earliest first."""
+def _merged(own: dict[str, list], joined: dict[str, list]) -> dict[str, list[Evidence]]:
+    """A node's own arcs with the joined ones, their claims made Evidence (:func:`_ready`); an arc both give
+    holds the evidence of both, earliest first."""
+    for evidence in own.values():
+        _ready(evidence)
     if not joined:
         return own
     out = dict(own)
     for node, evidence in joined.items():
         have = out.get(node)
-        out[node] = evidence if have is None else sorted(have + evidence, key=_evidence_order)
+        out[node] = _ready(evidence) if have is None else _both(have, _ready(evidence))
     return out
+
+
+def _both(evidence: list[Evidence], more: list[Evidence]) -> list[Evidence]:
+    """The evidence of two arcs that join into one, earliest first."""
+    return sorted(evidence + more, key=_evidence_order)
 
 
 def multi_edges(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
