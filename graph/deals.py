@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import operator
 from dataclasses import dataclass, field
 from functools import cached_property
 from collections.abc import Mapping
@@ -136,6 +137,9 @@ def routed_links(u: str, v: str, data: Mapping[str, Any]) -> list[tuple[str, str
         return [(u, v)]
     deal = data["deal"]
     return [(u, deal) if role == "supplier" else (deal, v), (deal, data["item"])]
+
+
+_claim_id = operator.itemgetter(2)
 
 
 def deal_party(role: str, subject: str, obj: str) -> str:
@@ -295,15 +299,19 @@ def _deal_item_of(edges: Iterable[tuple[str, str, str, dict]], declared: Deal | 
     return None if first is None else first[3]["item"]
 
 
-def _parties(edges: Iterable[tuple[str, str, str, dict]], declared: Deal | None) -> tuple[list[str], list[str]]:
+def _parties(edges: list[tuple[str, str, str, dict]], declared: Deal | None) -> tuple[list[str], list[str]]:
     """The deal's suppliers and recipients: the declared ones first, then those its claims name, in the order of
     the claims' ids, each once."""
     suppliers = [declared.supplier] if declared and declared.supplier else []
     recipients = [declared.recipient] if declared and declared.recipient else []
-    for u, v, _key, data in sorted(edges, key=lambda e: e[2]):
-        role = data["deal_role"]
-        (suppliers if role == "supplier" else recipients).append(deal_party(role, u, v))
-    return list(dict.fromkeys(suppliers)), list(dict.fromkeys(recipients))
+    # a flow view groups every deal by its parties: itemgetter and no work for one-claim lists, as this runs per deal
+    for u, v, _key, data in (sorted(edges, key=_claim_id) if len(edges) > 1 else edges):
+        if data["deal_role"] == "supplier":
+            suppliers.append(u)
+        else:
+            recipients.append(v)
+    return (list(dict.fromkeys(suppliers)) if len(suppliers) > 1 else suppliers,
+            list(dict.fromkeys(recipients)) if len(recipients) > 1 else recipients)
 
 
 def deal_summary(deal_id: str, edges: list[tuple[str, str, str, dict]], declared: Deal | None, graph=None) -> dict[str, Any] | None:

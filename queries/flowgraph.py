@@ -51,6 +51,8 @@ from coopgraph.queries.selectors import ITEM_TYPES, state_of
 
 _FAR_PAST = dt.date.min
 _FAR_FUTURE = dt.date.max
+#: states of one item a report asks for before its arc ends are indexed by every state (FlowGraph._near_in_state)
+_SCANS_BEFORE_INDEX = 4
 #: how far a "circa" date may stray either side
 CIRCA_SLACK = dt.timedelta(days=366)
 
@@ -136,18 +138,43 @@ class FlowGraph:
         #: deal id -> recipients its claims reach, and suppliers they name (in this view)
         delivered: dict[str, set[str]] = {}
         supplied: dict[str, set[str]] = {}
-        succ, pred = self._own_succ, self._own_pred
+        succ, pred, group_of = self._own_succ, self._own_pred, self.group_of
+        # the same pass gathers what member_states reads (ownership and origin claims), when it reads this graph
+        # unfiltered and has not done so before: a pass over a large graph's claims costs as much as the arcs do
+        scan = view is graph and "_member_states" not in graph.graph
+        ownership = frozenset(self.schema.ownership_relations) if scan else frozenset()
+        origin = frozenset(self.schema.origin_relations) if scan else frozenset()
+        owned: dict[str, list[str]] = {}
+        made: list[tuple[str, str]] = []
+        node_attrs = graph._node
         for u, v, key, data in multi_edges(view):
-            flow = data.get("flow", "none")
-            if flow == "none" or u in removed or v in removed:
+            if scan:
+                rel = data.get("type")
+                if rel in ownership:
+                    owned.setdefault(v, []).append(u)
+                elif rel in origin and not data.get("deal_role") and node_attrs[v].get("type") in ITEM_TYPES:
+                    made.append((u, v))
+            flow = data.get("flow")
+            if flow is None or flow == "none" or (removed and (u in removed or v in removed)):
                 continue
             role = data.get("deal_role")
-            if role is not None:
-                deal = self.group_of.get(data["deal"], data["deal"])
-                a, b = (u, deal) if role == "supplier" else (deal, v)
-                (delivered if role == "recipient" else supplied).setdefault(deal, set()).add(v if role == "recipient" else u)
-            else:
+            if role is None:
                 a, b = (u, v) if flow == "forward" else (v, u)
+            else:
+                deal = data["deal"]
+                deal = group_of.get(deal, deal)
+                if role == "supplier":
+                    a, b = u, deal
+                    parties = supplied.get(deal)
+                    if parties is None:
+                        parties = supplied[deal] = set()
+                    parties.add(u)
+                else:
+                    a, b = deal, v
+                    parties = delivered.get(deal)
+                    if parties is None:
+                        parties = delivered[deal] = set()
+                    parties.add(v)
             if a == b:
                 continue
             nbrs = succ.get(a)
@@ -156,7 +183,10 @@ class FlowGraph:
             evs = nbrs.get(b)
             if evs is None:
                 evs = nbrs[b] = []
-                pred.setdefault(b, {})[a] = evs
+                before = pred.get(b)
+                if before is None:
+                    before = pred[b] = {}
+                before[a] = evs
             evs.append((u, v, key, data))  # the claim, made Evidence when a report first asks for the arc (_ready)
         #: deal node -> the suppliers and the recipients its own claims name (in this view)
         self.suppliers_of, self.recipients_of = supplied, delivered
@@ -166,12 +196,16 @@ class FlowGraph:
             item = self.deal_items.get(deal)
             if item is not None:
                 self._deals_of_item.setdefault(item, []).append(deal)
-        self._belongs = member_states(graph, self.schema) if delivered else MemberStates({}, [])
+        self._belongs = (member_states(graph, self.schema, (owned, made) if scan else None) if delivered
+                         else MemberStates({}, []))
         self._state: dict[str, str | None] = {}
         self._by_party_state: dict[tuple[str, str], tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
         #: (item, direction, state) -> the item's arc ends in the state; (item, direction) -> the ends with their
         #: states' masks, and -> each end's place among the item's arcs
         self._near_in: dict[tuple[str, str, str], list[str]] = {}
+        #: (item, direction) -> how many of its states a report has asked for (:meth:`_near_in_state`)
+        self._states_asked: dict[tuple[str, str], int] = {}
+        self._every_state_indexed: set[tuple[str, str]] = set()
         self._arc_masks_of: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self._arc_order_of: dict[tuple[str, str], dict[str, int]] = {}
         self._succ: dict[str, dict[str, list[Evidence]]] = {}
@@ -211,15 +245,36 @@ class FlowGraph:
         """The entities (not deals) of ``state`` that the item's own arcs reach (``out``) or come from (``in``),
         in the order of those arcs; worked out once per item, direction and state.
 
-        Only the states a report meets are worked out: an entity can belong to many states (through
-        ownership, and the items its makers make), and indexing a much-used item's arcs by every state
-        of every node they reach would cost more than the look-ups it saves.
+        At first only the states a report meets are worked out, one scan of the item's arc ends each: an
+        entity can belong to many states (through ownership, and the items its makers make), and indexing
+        a much-used item's arcs by every state of every node they reach can cost more than the look-ups
+        it saves. When a report asks for a fourth state of the same item and direction, and the ends
+        belong to four states or fewer on average, they are indexed by every state at once, since that
+        costs no more than four more scans (a search across a large graph meets hundreds of states).
         """
         key = (item, direction, state)
         found = self._near_in.get(key)
         if found is None:
-            bit = self._belongs.bits((state,))
-            found = self._near_in[key] = [node for node, mask in self._arc_masks(item, direction) if mask & bit]
+            ends = (item, direction)
+            arcs = self._arc_masks(item, direction)
+            if ends not in self._every_state_indexed:
+                asked = self._states_asked[ends] = self._states_asked.get(ends, 0) + 1
+                if asked == _SCANS_BEFORE_INDEX and sum(mask.bit_count() for _, mask in arcs) <= asked * len(arcs):
+                    # a report that meets the item in many states: index its arc ends by every state at once, now
+                    # that it costs no more than a few more scans (each end's states are few)
+                    states_of = self._belongs.states
+                    by_state: dict[str, list[str]] = {}
+                    for node, mask in arcs:
+                        for each in states_of(mask):
+                            by_state.setdefault(each, []).append(node)
+                    for each, nodes in by_state.items():
+                        self._near_in.setdefault((item, direction, each), nodes)
+                    self._every_state_indexed.add(ends)
+            if ends in self._every_state_indexed:
+                found = self._near_in.setdefault(key, [])  # a state none of the item's arc ends belongs to
+            else:
+                bit = self._belongs.bits((state,))
+                found = self._near_in[key] = [node for node, mask in arcs if mask & bit]
         return found
 
     def _arc_masks(self, item: str, direction: str) -> list[tuple[str, int]]:
@@ -522,17 +577,17 @@ def _deal_groups(deals: Mapping[str, dict[str, Any]]) -> tuple[dict[str, str], d
     ({'deal:a': 'deal:a', 'deal:b': 'deal:a', 'deal:c': 'deal:c'}, {'deal:a': ['deal:a', 'deal:b'], 'deal:c': ['deal:c']})
     """
     by_parties: dict[tuple, list[str]] = {}
+    group_of: dict[str, str] = {}  # in the deals' order, as they are taken
     for deal_id in sorted(deals):
         suppliers, item, recipients = deal_parties(deals, deal_id)
-        key = (tuple(sorted(suppliers)), item, tuple(sorted(recipients)))
-        by_parties.setdefault(key, []).append(deal_id)
-    group_of: dict[str, str] = {}
-    groups: dict[str, list[str]] = {}
-    for members in by_parties.values():
-        groups[members[0]] = members
-        for deal_id in members:
-            group_of[deal_id] = members[0]
-    return dict(sorted(group_of.items())), groups
+        key = (tuple(sorted(suppliers)) if len(suppliers) > 1 else tuple(suppliers), item,
+               tuple(sorted(recipients)) if len(recipients) > 1 else tuple(recipients))
+        members = by_parties.get(key)
+        if members is None:
+            members = by_parties[key] = []
+        members.append(deal_id)
+        group_of[deal_id] = members[0]
+    return group_of, {members[0]: members for members in by_parties.values()}
 
 
 class MemberStates(Mapping):
@@ -597,7 +652,8 @@ class MemberStates(Mapping):
         return found
 
 
-def member_states(graph: nx.MultiDiGraph, schema: Schema) -> MemberStates:
+def member_states(graph: nx.MultiDiGraph, schema: Schema,
+                  claims: tuple[dict[str, list[str]], list[tuple[str, str]]] | None = None) -> MemberStates:
     """Each entity's states, worked out once for the whole graph (and kept with it).
 
     An entity belongs to a state as :func:`~coopgraph.queries.selectors.country_members`
@@ -606,6 +662,9 @@ def member_states(graph: nx.MultiDiGraph, schema: Schema) -> MemberStates:
     (an origin claim that is not part of a deal). One pass over the graph instead
     of one per state, and one over the ownership relations, owners before what they
     own (a ring of owners shares its states).
+
+    ``claims``, when given, is what :func:`_ownership_and_origins` finds in the
+    graph (the flow view gathers it in its own pass over the claims).
 
     Examples
     --------
@@ -620,17 +679,7 @@ def member_states(graph: nx.MultiDiGraph, schema: Schema) -> MemberStates:
     cached = graph.graph.get("_member_states")
     if cached is not None:
         return cached
-    ownership = set(schema.ownership_relations)
-    origin = set(schema.origin_relations)
-    node_type = dict(graph.nodes(data="type"))
-    owned: dict[str, list[str]] = {}  # owner -> what belongs to it directly
-    made: list[tuple[str, str]] = []  # (maker, item) of the origin claims outside deals
-    for u, v, _, data in multi_edges(graph):  # one pass over the claims
-        rel = data.get("type")
-        if rel in ownership:
-            owned.setdefault(v, []).append(u)
-        elif rel in origin and not data.get("deal_role") and node_type.get(v) in ITEM_TYPES:
-            made.append((u, v))
+    owned, made = claims if claims is not None else _ownership_and_origins(graph, schema)
     states: dict[str, int] = {}  # state id -> its bit
     masks: dict[str, int] = {}  # entity -> the states it is a root of: itself, its country
     for node, data in graph.nodes(data=True):
@@ -667,3 +716,19 @@ def member_states(graph: nx.MultiDiGraph, schema: Schema) -> MemberStates:
     result = MemberStates(masks, list(states))
     graph.graph["_member_states"] = result
     return result
+
+
+def _ownership_and_origins(graph: nx.MultiDiGraph, schema: Schema) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """Owner -> what belongs to it directly, and the (maker, item) of each origin claim outside a deal."""
+    ownership = set(schema.ownership_relations)
+    origin = set(schema.origin_relations)
+    node_attrs = graph._node
+    owned: dict[str, list[str]] = {}
+    made: list[tuple[str, str]] = []
+    for u, v, _, data in multi_edges(graph):  # one pass over the claims
+        rel = data.get("type")
+        if rel in ownership:
+            owned.setdefault(v, []).append(u)
+        elif rel in origin and not data.get("deal_role") and node_attrs[v].get("type") in ITEM_TYPES:
+            made.append((u, v))
+    return owned, made
