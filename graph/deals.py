@@ -304,14 +304,10 @@ def _parties(edges: list[tuple[str, str, str, dict]], declared: Deal | None) -> 
     the claims' ids, each once."""
     suppliers = [declared.supplier] if declared and declared.supplier else []
     recipients = [declared.recipient] if declared and declared.recipient else []
-    # a flow view groups every deal by its parties: itemgetter and no work for one-claim lists, as this runs per deal
-    for u, v, _key, data in (sorted(edges, key=_claim_id) if len(edges) > 1 else edges):
-        if data["deal_role"] == "supplier":
-            suppliers.append(u)
-        else:
-            recipients.append(v)
-    return (list(dict.fromkeys(suppliers)) if len(suppliers) > 1 else suppliers,
-            list(dict.fromkeys(recipients)) if len(recipients) > 1 else recipients)
+    for u, v, _key, data in sorted(edges, key=_claim_id):
+        role = data["deal_role"]
+        (suppliers if role == "supplier" else recipients).append(deal_party(role, u, v))
+    return list(dict.fromkeys(suppliers)), list(dict.fromkeys(recipients))
 
 
 def deal_summary(deal_id: str, edges: list[tuple[str, str, str, dict]], declared: Deal | None, graph=None) -> dict[str, Any] | None:

@@ -141,19 +141,11 @@ class FlowGraph:
         succ, pred, group_of = self._own_succ, self._own_pred, self.group_of
         # the same pass gathers what member_states reads (ownership and origin claims), when it reads this graph
         # unfiltered and has not done so before: a pass over a large graph's claims costs as much as the arcs do
-        scan = view is graph and "_member_states" not in graph.graph
-        ownership = frozenset(self.schema.ownership_relations) if scan else frozenset()
-        origin = frozenset(self.schema.origin_relations) if scan else frozenset()
-        owned: dict[str, list[str]] = {}
-        made: list[tuple[str, str]] = []
-        node_attrs = graph._node
+        members = _MemberClaims(graph, self.schema) if view is graph and "_member_states" not in graph.graph else None
+        take = members.take if members is not None else None
         for u, v, key, data in multi_edges(view):
-            if scan:
-                rel = data.get("type")
-                if rel in ownership:
-                    owned.setdefault(v, []).append(u)
-                elif rel in origin and not data.get("deal_role") and node_attrs[v].get("type") in ITEM_TYPES:
-                    made.append((u, v))
+            if take is not None:
+                take(u, v, data)
             flow = data.get("flow")
             if flow is None or flow == "none" or (removed and (u in removed or v in removed)):
                 continue
@@ -196,8 +188,7 @@ class FlowGraph:
             item = self.deal_items.get(deal)
             if item is not None:
                 self._deals_of_item.setdefault(item, []).append(deal)
-        self._belongs = (member_states(graph, self.schema, (owned, made) if scan else None) if delivered
-                         else MemberStates({}, []))
+        self._belongs = member_states(graph, self.schema, members) if delivered else MemberStates({}, [])
         self._state: dict[str, str | None] = {}
         self._by_party_state: dict[tuple[str, str], tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
         #: (item, direction, state) -> the item's arc ends in the state; (item, direction) -> the ends with their
@@ -580,8 +571,7 @@ def _deal_groups(deals: Mapping[str, dict[str, Any]]) -> tuple[dict[str, str], d
     group_of: dict[str, str] = {}  # in the deals' order, as they are taken
     for deal_id in sorted(deals):
         suppliers, item, recipients = deal_parties(deals, deal_id)
-        key = (tuple(sorted(suppliers)) if len(suppliers) > 1 else tuple(suppliers), item,
-               tuple(sorted(recipients)) if len(recipients) > 1 else tuple(recipients))
+        key = (tuple(sorted(suppliers)), item, tuple(sorted(recipients)))
         members = by_parties.get(key)
         if members is None:
             members = by_parties[key] = []
@@ -652,8 +642,7 @@ class MemberStates(Mapping):
         return found
 
 
-def member_states(graph: nx.MultiDiGraph, schema: Schema,
-                  claims: tuple[dict[str, list[str]], list[tuple[str, str]]] | None = None) -> MemberStates:
+def member_states(graph: nx.MultiDiGraph, schema: Schema, claims: _MemberClaims | None = None) -> MemberStates:
     """Each entity's states, worked out once for the whole graph (and kept with it).
 
     An entity belongs to a state as :func:`~coopgraph.queries.selectors.country_members`
@@ -663,8 +652,8 @@ def member_states(graph: nx.MultiDiGraph, schema: Schema,
     of one per state, and one over the ownership relations, owners before what they
     own (a ring of owners shares its states).
 
-    ``claims``, when given, is what :func:`_ownership_and_origins` finds in the
-    graph (the flow view gathers it in its own pass over the claims).
+    ``claims``, when given, holds the graph's claims already taken in (the flow
+    view takes them in its own pass over the claims); else they are read here.
 
     Examples
     --------
@@ -679,7 +668,12 @@ def member_states(graph: nx.MultiDiGraph, schema: Schema,
     cached = graph.graph.get("_member_states")
     if cached is not None:
         return cached
-    owned, made = claims if claims is not None else _ownership_and_origins(graph, schema)
+    if claims is None:
+        claims = _MemberClaims(graph, schema)
+        take = claims.take
+        for u, v, _, data in multi_edges(graph):  # one pass over the claims
+            take(u, v, data)
+    owned, made = claims.owned, claims.made
     states: dict[str, int] = {}  # state id -> its bit
     masks: dict[str, int] = {}  # entity -> the states it is a root of: itself, its country
     for node, data in graph.nodes(data=True):
@@ -718,17 +712,22 @@ def member_states(graph: nx.MultiDiGraph, schema: Schema,
     return result
 
 
-def _ownership_and_origins(graph: nx.MultiDiGraph, schema: Schema) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
-    """Owner -> what belongs to it directly, and the (maker, item) of each origin claim outside a deal."""
-    ownership = set(schema.ownership_relations)
-    origin = set(schema.origin_relations)
-    node_attrs = graph._node
-    owned: dict[str, list[str]] = {}
-    made: list[tuple[str, str]] = []
-    for u, v, _, data in multi_edges(graph):  # one pass over the claims
+class _MemberClaims:
+    """What :func:`member_states` reads from the claims, taken in one claim at a time: owner -> what
+    belongs to it directly, and the (maker, item) of each origin claim outside a deal."""
+
+    __slots__ = ("owned", "made", "_ownership", "_origin", "_nodes")
+
+    def __init__(self, graph: nx.MultiDiGraph, schema: Schema) -> None:
+        self.owned: dict[str, list[str]] = {}
+        self.made: list[tuple[str, str]] = []
+        self._ownership = frozenset(schema.ownership_relations)
+        self._origin = frozenset(schema.origin_relations)
+        self._nodes = graph._node
+
+    def take(self, u: str, v: str, data: dict[str, Any]) -> None:
         rel = data.get("type")
-        if rel in ownership:
-            owned.setdefault(v, []).append(u)
-        elif rel in origin and not data.get("deal_role") and node_attrs[v].get("type") in ITEM_TYPES:
-            made.append((u, v))
-    return owned, made
+        if rel in self._ownership:
+            self.owned.setdefault(v, []).append(u)
+        elif rel in self._origin and not data.get("deal_role") and self._nodes[v].get("type") in ITEM_TYPES:
+            self.made.append((u, v))
