@@ -12,6 +12,7 @@ of :mod:`coopgraph.cli.options`).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sqlite3
@@ -175,7 +176,22 @@ def cli(schemas) -> None:
 def main() -> None:
     """Console-script entry point."""
     _forgiving_streams()
-    cli(prog_name="coopgraph")
+    try:
+        cli(prog_name="coopgraph")
+    finally:
+        _leave_objects_to_the_system()
+
+
+def _leave_objects_to_the_system() -> None:
+    """Keep the interpreter's last collection away from what the command made: the process is ending.
+
+    A report's graph (hundreds of thousands of objects, held in cycles by the views
+    cached on it) would otherwise be walked once more by the collection the
+    interpreter runs at exit: 1.2 s of a 4.3 s ``coopgraph chains`` at 100k claims.
+    Frozen objects are skipped by it, and the operating system takes the memory back
+    at once; exit handlers still run and streams are still flushed.
+    """
+    gc.freeze()
 
 
 def _forgiving_streams() -> None:

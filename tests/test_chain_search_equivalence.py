@@ -184,6 +184,47 @@ def test_impact_search_pruned_by_distance_reaches_what_the_full_search_reaches(w
     assert reachable(flow, ends, hops, passable, near) == full
 
 
+def arcs_and_parties(flow: FlowGraph) -> tuple:
+    """Everything a flow view answers, order aside: each node's arcs both ways (with their claims) and the deals' parties."""
+    out = {a: {b: sorted(e.claim for e in evidence) for b, evidence in nbrs.items()} for a, nbrs in flow.succ.items()}
+    ends = set(flow._own_pred) | {b for nbrs in out.values() for b in nbrs}
+    into = {b: {a: sorted(e.claim for e in evidence) for a, evidence in flow.predecessors(b).items()} for b in sorted(ends)}
+    deals_of_item = {item: set(deals) for item, deals in flow._deals_of_item.items()}
+    return out, {b: nbrs for b, nbrs in into.items() if nbrs}, flow.suppliers_of, flow.recipients_of, deals_of_item
+
+
+def much_sold_item(flow: FlowGraph) -> str:
+    return max(sorted(flow._deals_of_item), key=lambda item: len(flow._deals_of_item[item]))
+
+
+def a_supplier(flow: FlowGraph) -> str:
+    return sorted(s for deal in flow._deals_of_item[much_sold_item(flow)] for s in flow.suppliers_of.get(deal, ()))[0]
+
+
+def a_recipient(flow: FlowGraph) -> str:
+    return sorted(r for deal in flow._deals_of_item[much_sold_item(flow)] for r in flow.recipients_of[deal])[-1]
+
+
+def a_maker(flow: FlowGraph) -> str:
+    # an entity whose own arcs reach an item that is sold: what it makes goes on through the item's deals
+    return sorted(a for a, nbrs in flow._own_succ.items() if not a.startswith(DEAL_PREFIX)
+                  and any(b in flow._deals_of_item for b in nbrs))[0]
+
+
+@pytest.mark.parametrize("which", ["bundled_graph", "generated_graph"])
+@pytest.mark.parametrize("choose", [much_sold_item, a_supplier, a_recipient, a_maker])
+def test_a_view_without_some_entities_is_the_view_built_without_them(which, choose, request):
+    graph = request.getfixturevalue(which)
+    whole = FlowGraph(graph)
+    removed = {choose(whole)}
+    before = arcs_and_parties(whole)
+    derived = arcs_and_parties(whole.without(removed))
+    assert derived == arcs_and_parties(FlowGraph(graph, removed=removed))
+    assert derived != before, f"taking out {removed} should change the view"
+    assert not any(node in removed for node in derived[0]) and not any(node in removed for node in derived[1])
+    assert arcs_and_parties(whole) == before, "the view it was made from is left as it was"
+
+
 @pytest.mark.parametrize("which, target, hops", [
     ("bundled_graph", "org:PLA", 4),
     ("bundled_graph", "country:China", 3),
