@@ -318,8 +318,8 @@ def _search(graph: nx.MultiDiGraph, sources: str | Iterable[str], targets: str |
         # day never goes back, and a hop is usable only up to its last claim's end (an upper bound: it ignores
         # the other rules, so it never cuts a chain that could be completed). It is worked out from the nodes
         # whose steps the search has already read, and a node not yet read bounds nothing: reading every
-        # node within reach to work it out cost more than the chains it cut (at a million claims, four times
-        # the nodes the search itself reads, and 15 of its 25 s). Any bound gives the same chains.
+        # node within reach to work it out cost more than the chains it cut (at a million claims it read the
+        # arcs of 7,334 nodes, where the search reads 626 without it). Any upper bound gives the same chains.
         key = (node, hops_left)
         latest = deadlines.get(key)
         if latest is None:
