@@ -834,6 +834,15 @@ class SQLiteStore(Store):
         rows = self._query(_ENTITY_SELECT + " WHERE id = ?", (entity_id,))
         return _entity(rows[0]) if rows else None
 
+    def entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        # one statement for them all (a hub names thousands), the ids as one JSON parameter: no limit on how many
+        wanted = list(dict.fromkeys(entity_ids))
+        if not wanted:
+            return {}
+        rows = self._query(_ENTITY_SELECT + " WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(wanted),))
+        found = {row[0]: _entity(row) for row in rows}
+        return {entity_id: found[entity_id] for entity_id in wanted if entity_id in found}
+
     def find_entities(self, text: str, limit: int = 50) -> list[Entity]:
         folded = fold(text)
         pattern = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

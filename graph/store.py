@@ -48,6 +48,15 @@ class Store(abc.ABC):
     def entity(self, entity_id: str) -> Entity | None:
         """One entity by id, or ``None``."""
 
+    def entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        """The entities among ``entity_ids`` that the store holds, by id (in the order asked)."""
+        found = {}
+        for entity_id in dict.fromkeys(entity_ids):
+            entity = self.entity(entity_id)
+            if entity is not None:
+                found[entity_id] = entity
+        return found
+
     @abc.abstractmethod
     def find_entities(self, text: str, limit: int = 50) -> list[Entity]:
         """Entities whose id, name or alias contains ``text`` (case-insensitive), best first."""

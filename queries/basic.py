@@ -242,10 +242,8 @@ def show(store: Store, name: str) -> Report:
     declared = store.deal_records(c.deal for c in claims if c.deal)
     others = {c.subject for c in claims} | {c.object for c in claims}
     others |= {p for deal in declared.values() for p in deal.parties if p}
-    names = {}
-    for other in others:
-        found = store.entity(other)
-        names[other] = found.name if found else other
+    known = store.entities(sorted(others))
+    names = {other: known[other].name if other in known else other for other in others}
     info = entity.to_dict()
     rows = [claim_row(c, entity.id, names) for c in claims]
     deals = claim_summaries(claims, load_schema().deal_relations, declared, names)

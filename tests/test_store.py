@@ -125,6 +125,17 @@ def test_find_entities_matches_names_and_aliases_case_insensitively(mini_store_p
     assert store.find_entities("100%") == []
 
 
+def test_entities_read_at_once_are_the_entities_read_one_by_one(store_path):
+    store = open_store(store_path)
+    held = sorted(store.graph().nodes)
+    # more ids than SQLite takes as separate parameters, most of them unknown, some asked twice
+    asked = [f"firm:nobody-{i}" for i in range(40_000)] + held[::-1] + held[:5]
+    got = store.entities(asked)
+    assert list(got) == held[::-1]
+    assert got == {entity_id: store.entity(entity_id) for entity_id in held[::-1]}
+    assert store.entities([]) == {}
+
+
 def test_claims_of_are_in_date_order(mini_store_path):
     claims = open_store(mini_store_path).claims_of("system:falcon")
     assert [c.first_date.isoformat() for c in claims] == ["1996", "2001-06", "2001-06", "2005"]
