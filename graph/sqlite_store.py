@@ -852,8 +852,8 @@ class SQLiteStore(Store):
                GROUP BY entity_id ORDER BY rank, entity_id LIMIT ?""",
             (folded, folded.replace("%", "") + "%", pattern, text, limit),
         )
-        found = [self.entity(eid) for eid, _ in rows]
-        return [e for e in found if e is not None]
+        known = self.entities(eid for eid, _ in rows)
+        return [known[eid] for eid, _ in rows if eid in known]
 
     def claims_of(self, entity_id: str) -> list[Claim]:
         rows = self._query(_CLAIM_SELECT + " WHERE subject = ? OR object = ?", (entity_id, entity_id))
