@@ -183,14 +183,19 @@ class FlowGraph:
             evs.append((u, v, key, data))  # the claim, made Evidence when a report first asks for the arc (_ready)
         #: deal node -> the suppliers and the recipients its own claims name (in this view)
         self.suppliers_of, self.recipients_of = supplied, delivered
+        self._belongs = member_states(graph, self.schema, members) if delivered else MemberStates({}, [])
+        #: party -> its state (the graph's, whatever the view holds)
+        self._state: dict[str, str | None] = {}
+        self._index_deliveries()
+
+    def _index_deliveries(self) -> None:
+        """Index the delivered deals by item, and start the joins worked out from them afresh."""
         #: item -> its delivered deals' nodes (the deals that take the item's arcs)
         self._deals_of_item: dict[str, list[str]] = {}
-        for deal in delivered:
+        for deal in self.recipients_of:
             item = self.deal_items.get(deal)
             if item is not None:
                 self._deals_of_item.setdefault(item, []).append(deal)
-        self._belongs = member_states(graph, self.schema, members) if delivered else MemberStates({}, [])
-        self._state: dict[str, str | None] = {}
         self._by_party_state: dict[tuple[str, str], tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
         #: (item, direction, state) -> the item's arc ends in the state; (item, direction) -> the ends with their
         #: states' masks, and -> each end's place among the item's arcs
@@ -456,8 +461,7 @@ class FlowGraph:
                 copied.add((side, node))
             return index[node]
 
-        emptied = {node for node, item in self.deal_items.items() if item in removed}
-        touched = set(removed) | {self.group_of.get(deal, deal) for deal in emptied}
+        touched = set(removed) | self.deal_nodes_of(removed)
         arcs = {(node, nxt) for node in touched for nxt in self._own_succ.get(node, ())}
         arcs.update((before, node) for node in touched for before in self._own_pred.get(node, ()))
         deals_changed = set()
@@ -486,17 +490,15 @@ class FlowGraph:
                     parties[deal] = ends
                 else:
                     parties.pop(deal, None)
-        view._deals_of_item = {}
-        for deal in view.recipients_of:
-            item = self.deal_items.get(deal)
-            if item is not None:
-                view._deals_of_item.setdefault(item, []).append(deal)
         if not view.recipients_of:
             view._belongs = MemberStates({}, [])
-        view._by_party_state, view._near_in, view._states_asked = {}, {}, {}
-        view._every_state_indexed, view._arc_masks_of, view._arc_order_of = set(), {}, {}
-        view._succ, view._pred = {}, {}
+        view._index_deliveries()
         return view
+
+    def deal_nodes_of(self, items: Iterable[str]) -> set[str]:
+        """The nodes standing for the deals of ``items`` (a deal of several shares its group's node)."""
+        items = set(items)
+        return {self.group_of.get(deal, deal) for deal, item in self.deal_items.items() if item in items}
 
     @classmethod
     def of(cls, graph: nx.MultiDiGraph, claim_filter: ClaimFilter | None = None, schema: Schema | None = None) -> "FlowGraph":

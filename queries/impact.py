@@ -139,7 +139,7 @@ def _impact(graph: nx.MultiDiGraph, remove: Iterable[str], sources: str | Iterab
     flow_before = FlowGraph.of(graph, claim_filter, schema)
     flow_after = flow_before.without(removed)
     # a deal of a removed item is removed with it
-    removed_deals = {flow_before.group_of.get(d, d) for d, item in flow_before.deal_items.items() if item in removed}
+    removed_deals = flow_before.deal_nodes_of(removed)
 
     node_type = dict(graph.nodes(data="type"))
 
